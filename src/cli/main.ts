@@ -1,0 +1,157 @@
+import { Command, InvalidArgumentError, Option } from 'commander'
+import path from 'node:path'
+import { prepareRules, run } from '../engine.js'
+import { loadEventFile } from '../events/load-events.js'
+import type { Logger } from '../logger.js'
+import { formatJsonReport } from '../report/json-report.js'
+import { reportFails, type FailOn, type Verb } from '../report/report.js'
+import { formatTextReport } from '../report/text-report.js'
+
+const EXIT_CLEAN = 0
+const EXIT_FAILED = 1
+const EXIT_USAGE = 2
+
+interface VerbOptions {
+  format: 'text' | 'json'
+  failOn: FailOn
+  out?: string
+  verbose?: boolean
+}
+
+const stderrLogger = (verbose: boolean): Logger => ({
+  info: (message) => {
+    if (verbose) process.stderr.write(`${message}\n`)
+  },
+  warning: (message) => process.stderr.write(`warning: ${message}\n`),
+  debug: () => {},
+  startGroup: () => {},
+  endGroup: () => {},
+})
+
+async function runVerb(verb: Verb, paths: string[], options: VerbOptions): Promise<number> {
+  const report = await run({
+    verb,
+    paths,
+    cwd: process.cwd(),
+    failOn: options.failOn,
+    logger: stderrLogger(options.verbose ?? false),
+    ...(options.out !== undefined ? { outDir: options.out } : {}),
+  })
+  const text = options.format === 'json' ? formatJsonReport(report) : formatTextReport(report, { color: process.stdout.isTTY === true })
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  return reportFails(report, options.failOn) ? EXIT_FAILED : EXIT_CLEAN
+}
+
+interface MatchOptions {
+  events: string[]
+  format: 'text' | 'json'
+  all?: boolean
+}
+
+/** Try every event on every rule on both engines, for exploring a rule. */
+async function runMatch(rulePaths: string[], options: MatchOptions): Promise<number> {
+  const cwd = process.cwd()
+  const prepared = await prepareRules(rulePaths, cwd)
+  const results: Record<string, unknown>[] = []
+  const problems: string[] = prepared.diagnostics.map((d) => `${d.file ?? ''}: ${d.message}`)
+
+  for (const eventFile of options.events) {
+    const loaded = await loadEventFile(path.resolve(cwd, eventFile))
+    for (const d of loaded.diagnostics) problems.push(`${eventFile}:${d.line}:${d.column}: ${d.message}`)
+    for (const rule of prepared.rules) {
+      const { native, spl } = rule.engines
+      if (!native || !spl) continue
+      for (const event of loaded.events) {
+        const nativeVerdict = native(event.event)
+        const splVerdict = spl(event.event)
+        if (!options.all && !nativeVerdict && !splVerdict) continue
+        results.push({ rule: rule.report.path, id: rule.report.id, file: eventFile, index: event.index, native: nativeVerdict, spl: splVerdict })
+      }
+    }
+  }
+  const unrunnable = prepared.rules.filter((rule) => !rule.engines.native || !rule.engines.spl)
+  for (const rule of unrunnable) {
+    results.push({ rule: rule.report.path, id: rule.report.id, diagnostics: rule.report.diagnostics })
+  }
+
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify({ version: 1, results }, null, 2)}\n`)
+  } else {
+    for (const result of results) {
+      if ('diagnostics' in result) {
+        process.stdout.write(`${String(result.rule)}: cannot run (${(result.diagnostics as { message: string }[]).map((d) => d.message).join(' ')})\n`)
+        continue
+      }
+      const verdict = result.native === result.spl ? (result.native ? 'match' : 'no match') : `DISAGREE native=${String(result.native)} spl=${String(result.spl)}`
+      process.stdout.write(`${String(result.rule)} ← ${String(result.file)}#${String(result.index)}: ${verdict}\n`)
+    }
+  }
+  for (const problem of problems) process.stderr.write(`${problem}\n`)
+  const disagreements = results.some((result) => 'native' in result && result.native !== result.spl)
+  return disagreements ? EXIT_FAILED : EXIT_CLEAN
+}
+
+function parseFailOn(value: string): FailOn {
+  if (value === 'error' || value === 'warning' || value === 'never') return value
+  throw new InvalidArgumentError(`'${value}' is not a threshold. Use error, warning or never.`)
+}
+
+/** Build the command-line interface; `exit` receives the process exit code. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command()
+  program
+    .name('sigma-gate')
+    .description('Lint Sigma rules, convert them to Splunk SPL for Sysmon, check the SPL on events and run regression fixtures.')
+    .exitOverride((error) => {
+      exit(error.exitCode === 0 ? EXIT_CLEAN : EXIT_USAGE)
+      throw error
+    })
+
+  const verbs: [Verb, string][] = [
+    ['lint', 'check rules: YAML, structure, metadata, ATT&CK tags'],
+    ['convert', 'lint and convert rules to Splunk SPL, checked by the SPL parser'],
+    ['test', 'lint, convert and run the fixtures of each rule on both engines'],
+    ['check', 'lint, convert and test: everything the action does'],
+  ]
+  for (const [verb, description] of verbs) {
+    const command = program
+      .command(verb)
+      .description(description)
+      .argument('[paths...]', 'rule files or directories', ['rules'])
+      .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+      .option('--fail-on <severity>', 'exit 1 when a diagnostic of this severity or worse is found: error, warning or never (failing fixtures always fail)', parseFailOn, 'error')
+      .option('-v, --verbose', 'print progress to stderr')
+    if (verb === 'convert' || verb === 'check') {
+      command.option('--out <dir>', 'write one .spl file per rule into this directory, mirroring the rule tree')
+    }
+    command.action(async (paths: string[], options: VerbOptions) => exit(await runVerb(verb, paths, options)))
+  }
+
+  program
+    .command('match')
+    .description('try each event on each rule, on the native matcher and on the SPL engine')
+    .argument('<rules...>', 'rule files or directories')
+    .requiredOption('--events <files...>', 'event files: JSON, NDJSON or evtx_dump JSON')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--all', 'list every rule and event pair, not only matches and disagreements')
+    .action(async (rules: string[], options: MatchOptions) => exit(await runMatch(rules, options)))
+  return program
+}
+
+async function main(): Promise<void> {
+  let code = EXIT_CLEAN
+  const program = buildProgram((exitCode) => {
+    code = exitCode
+  })
+  try {
+    await program.parseAsync(process.argv)
+  } catch (error) {
+    if (!(error instanceof Error && 'exitCode' in error)) {
+      process.stderr.write(`sigma-gate: internal error: ${error instanceof Error ? error.message : String(error)}\n`)
+      code = EXIT_USAGE
+    }
+  }
+  process.exitCode = code
+}
+
+await main()

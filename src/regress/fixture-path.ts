@@ -1,0 +1,72 @@
+import { realpath, stat } from 'node:fs/promises'
+import path from 'node:path'
+
+/**
+ * The result of resolving a path that a fixture or rule names: a file inside
+ * the run's root, a path that does not exist, or one that leaves the root.
+ */
+export type ResolvedPath =
+  | { status: 'inside'; path: string; isDirectory: boolean }
+  | { status: 'missing'; path: string }
+  | { status: 'outside'; path: string; reason: OutsideReason }
+
+/** The reason a path was rejected as leaving the root. */
+export type OutsideReason = 'absolute' | 'parent' | 'symlink'
+
+/**
+ * Resolve `relative` against `fromDirectory` and make sure that the result,
+ * after following symlinks, stays inside `root`. Backslashes count as
+ * separators so that paths written on Windows work.
+ */
+export async function resolveInsideRoot(
+  fromDirectory: string,
+  relative: string,
+  root: string,
+): Promise<ResolvedPath> {
+  const written = relative.replaceAll('\\', '/')
+  if (path.isAbsolute(written) || path.win32.isAbsolute(relative)) {
+    return { status: 'outside', path: relative, reason: 'absolute' }
+  }
+
+  const resolved = path.resolve(fromDirectory, written)
+  if (!isInside(path.resolve(root), resolved)) {
+    return { status: 'outside', path: resolved, reason: 'parent' }
+  }
+  return followLinks(resolved, root)
+}
+
+async function followLinks(
+  resolved: string,
+  root: string,
+): Promise<ResolvedPath> {
+  try {
+    const real = await realpath(resolved)
+    if (!isInside(await realpath(root), real)) {
+      return { status: 'outside', path: resolved, reason: 'symlink' }
+    }
+    const info = await stat(real)
+    return { status: 'inside', path: resolved, isDirectory: info.isDirectory() }
+  } catch {
+    return { status: 'missing', path: resolved }
+  }
+}
+
+/** Return true when `candidate` is `directory` itself or lies below it. */
+export function isInside(directory: string, candidate: string): boolean {
+  const relative = path.relative(directory, candidate)
+  if (relative === '') return true
+  const leaves = relative === '..' || relative.startsWith(`..${path.sep}`)
+  return !leaves && !path.isAbsolute(relative)
+}
+
+/** Describe why a path leaves the root, for diagnostics. */
+export function describeOutsideReason(reason: OutsideReason): string {
+  switch (reason) {
+    case 'absolute':
+      return 'it is an absolute path'
+    case 'parent':
+      return "its '..' parts lead out of the checked directory"
+    case 'symlink':
+      return 'it is a symbolic link to a place outside the checked directory'
+  }
+}

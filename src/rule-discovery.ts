@@ -1,0 +1,56 @@
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { glob } from 'tinyglobby'
+import type { Diagnostic } from './diagnostic.js'
+import { looksLikeRuleFile } from './sigma/load-rule-file.js'
+
+export interface DiscoveredFile {
+  /** Absolute path of the rule file. */
+  path: string
+  /** The directory tree the run was given that holds the file. */
+  root: string
+}
+
+/** YAML files that are never rules, whatever they contain. */
+function isSidecarFile(file: string): boolean {
+  const name = path.basename(file).toLowerCase()
+  return /\.fixtures\.ya?ml$/.test(name) || name === 'info.yml' || name === 'info.yaml' || name === '.sigma-gate.yml' || name === '.sigma-gate.yaml'
+}
+
+/**
+ * Find the rule files under the given files and directories, in a stable
+ * order. A path that does not exist is a diagnostic, not an exception.
+ */
+export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{ files: DiscoveredFile[]; diagnostics: Diagnostic[] }> {
+  const files = new Map<string, DiscoveredFile>()
+  const diagnostics: Diagnostic[] = []
+
+  for (const given of paths) {
+    const absolute = path.resolve(cwd, given)
+    const info = await stat(absolute).catch(() => undefined)
+    if (!info) {
+      diagnostics.push({ check: 'run/path-not-found', severity: 'error', message: `The path '${given}' does not exist. Check the 'paths' you passed.`, file: given, line: 1, column: 1 })
+      continue
+    }
+    if (info.isFile()) {
+      const root = isInside(absolute, cwd) ? cwd : path.dirname(absolute)
+      if (!files.has(absolute)) files.set(absolute, { path: absolute, root })
+      continue
+    }
+    const found = await glob(['**/*.yml', '**/*.yaml'], { cwd: absolute, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] })
+    for (const file of found.sort()) {
+      const resolved = path.resolve(file)
+      if (isSidecarFile(resolved) || files.has(resolved)) continue
+      const text = await readFile(resolved, 'utf8').catch(() => undefined)
+      if (text === undefined || !looksLikeRuleFile(text)) continue
+      files.set(resolved, { path: resolved, root: absolute })
+    }
+  }
+  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return { files: sorted, diagnostics }
+}
+
+function isInside(file: string, directory: string): boolean {
+  const relative = path.relative(directory, file)
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}

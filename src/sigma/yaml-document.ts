@@ -1,0 +1,95 @@
+import {
+  LineCounter,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml'
+import { diagnosticAt, type Diagnostic, type Span } from '../diagnostic.js'
+
+/** A YAML file parsed with source positions kept for every node. */
+export interface YamlSource {
+  text: string
+  documents: Document.Parsed[]
+  lineCounter: LineCounter
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Parse every YAML document of a file, turning syntax errors into located
+ * diagnostics. A file whose indentation looks lost gets a hint saying so,
+ * because flattened YAML often parses into a wrong but valid shape.
+ */
+export function parseYamlSource(text: string): YamlSource {
+  const lineCounter = new LineCounter()
+  const documents = parseAllDocuments(text, {
+    lineCounter,
+    keepSourceTokens: false,
+    prettyErrors: false,
+    uniqueKeys: true,
+  })
+  const list = Array.isArray(documents) ? documents : []
+  const diagnostics: Diagnostic[] = []
+  const flattened = looksFlattened(text)
+
+  for (const document of list) {
+    for (const error of document.errors) {
+      diagnostics.push(yamlErrorDiagnostic(error, lineCounter, flattened))
+    }
+  }
+  return { text, documents: list, lineCounter, diagnostics }
+}
+
+function yamlErrorDiagnostic(
+  error: YAMLError,
+  lineCounter: LineCounter,
+  flattened: boolean,
+): Diagnostic {
+  const start = lineCounter.linePos(error.pos[0])
+  const end = lineCounter.linePos(error.pos[1])
+  const reason = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '')
+  const check = error.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax'
+  let message = `Invalid YAML: ${reason}.`
+  if (flattened) message += ` ${FLATTENED_HINT}`
+  else if (error.code === 'TAB_AS_INDENT' || /tab/i.test(reason)) {
+    message += ' Indent with spaces; YAML does not allow tab characters for indentation.'
+  } else message += ' Fix the YAML syntax at this position.'
+  return diagnosticAt(
+    { line: start.line, column: start.col, endLine: end.line, endColumn: end.col },
+    check,
+    'error',
+    message,
+  )
+}
+
+export const FLATTENED_HINT =
+  "The rule's indentation looks lost: every line starts at column 1. Indent the entries of 'logsource', 'detection' and each selection under their keys, and the text of block scalars such as 'description: >'."
+
+/**
+ * Whether a file looks like a Sigma rule whose indentation was stripped: a key
+ * with an empty value followed by more keys, and no indented line at all.
+ */
+export function looksFlattened(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+  if (lines.length < 6) return false
+  if (lines.some((line) => /^\s/.test(line))) return false
+  return lines.some((line) => /^(logsource|detection|selection\w*|filter\w*):\s*$/.test(line))
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message
+}
+
+/** The 1-based source range of a node, or undefined for nodes without one. */
+export function spanOf(node: Node | null | undefined, lineCounter: LineCounter): Span | undefined {
+  const range = node?.range
+  if (!range) return undefined
+  const start = lineCounter.linePos(range[0])
+  const end = lineCounter.linePos(range[1])
+  return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col }
+}
+
+export { isMap, isScalar, isSeq }
