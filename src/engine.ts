@@ -1,19 +1,21 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { convertToSpl, DEFAULT_SYSMON_SCOPE, type SplunkScope } from './backends/splunk/index.js'
+import { applyConfig, isExcluded } from './config/apply-config.js'
+import type { Config } from './config/config.js'
+import { loadConfig } from './config/load-config.js'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
 import type { Expr } from './ir/expr.js'
-import { lintAttackTags } from './lint/attack-tags.js'
-import { lintDuplicateIds, lintRuleMetadata } from './lint/rule-metadata.js'
+import { lintRule, lintRun } from './lint/lint-rule.js'
 import { silentLogger, type Logger } from './logger.js'
 import { compileMatcher } from './match/compile-matcher.js'
-import { applySysmonLogsource, SPLUNK_SYSMON_FIELD_NAMES, sysmonMapping } from './pipeline/sysmon.js'
 import { toSplEvent } from './pipeline/spl-event.js'
-import { discoverRuleFiles } from './rule-discovery.js'
+import { applySysmonLogsource, SPLUNK_SYSMON_FIELD_NAMES, sysmonMapping } from './pipeline/sysmon.js'
 import { loadFixtureFile } from './regress/fixture-file.js'
 import { loadRegressionCases } from './regress/regression-cases.js'
 import { runCase, type CaseEngines } from './regress/run-case.js'
 import { REPORT_VERSION, type FailOn, type Report, type RuleReport, type Verb } from './report/report.js'
+import { discoverRuleFiles } from './rule-discovery.js'
 import { compileDetection } from './sigma/compile-rule.js'
 import { parseRuleFile } from './sigma/load-rule-file.js'
 import type { SigmaRule } from './sigma/rule.js'
@@ -23,12 +25,19 @@ export interface RunOptions {
   verb: Verb
   /** Files and directories to search for rules. */
   paths: string[]
-  /** Paths in the report are relative to this directory. */
+  /** Paths in the report are relative to this directory; `.sigma-gate.yml` is read from it. */
   cwd: string
   /** Where `convert`/`check` write one `.spl` file per rule; nothing is written when unset. */
   outDir?: string
+  /** Overrides the config's `fail-on`. */
   failOn?: FailOn
   logger?: Logger
+}
+
+/** What every stage of one run shares. */
+interface RunContext {
+  config: Config
+  relative: (file: string) => string
 }
 
 /** A rule after parsing, lowering and conversion, before its fixtures run. */
@@ -36,8 +45,11 @@ interface CompiledRule {
   /** Absent when the file held no readable rule document. */
   rule?: SigmaRule
   report: RuleReport
+  /** Text of the rule file, for inline suppressions. */
+  text: string
   expr?: Expr
   spl?: string
+  scope: SplunkScope
   /** The directory tree the rule was found under; fixture paths may not leave it. */
   root: string
 }
@@ -46,77 +58,90 @@ interface CompiledRule {
 export async function run(options: RunOptions): Promise<Report> {
   const logger = options.logger ?? silentLogger
   const relative = (file: string): string => toPosix(path.relative(options.cwd, file) || '.')
-  const report: Report = emptyReport()
+  const loaded = await loadConfig(options.cwd)
+  const context: RunContext = { config: loaded.config, relative }
+  const report = emptyReport(options.failOn ?? loaded.config.failOn)
+  report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, ...(d.file ? { file: relative(d.file) } : {}) })))
 
   logger.startGroup('Finding rules')
-  const discovery = await discoverRuleFiles(options.paths, options.cwd)
-  report.diagnostics.push(...discovery.diagnostics)
-  logger.info(`Found ${discovery.files.length} rule files under ${options.paths.map((p) => `'${p}'`).join(', ')}`)
-  logger.endGroup()
-
-  logger.startGroup('Linting and converting rules')
-  const compiled: CompiledRule[] = []
-  for (const file of discovery.files) {
-    compiled.push(...(await compileFile(file.path, file.root, relative, options.verb)))
-  }
-  addDuplicateIds(compiled, relative)
+  const compiled = await compileRules(options.paths, options.cwd, context, report, logger)
   logger.endGroup()
 
   if (options.verb === 'test' || options.verb === 'check') {
     logger.startGroup('Running fixtures')
-    for (const entry of compiled) await runFixtures(entry, relative)
+    for (const entry of compiled) await runFixtures(entry, context)
     logger.endGroup()
   }
-
   if (options.outDir && (options.verb === 'convert' || options.verb === 'check')) {
     await writeSplFiles(compiled, options.outDir, options.cwd)
   }
 
   for (const entry of compiled) {
+    applyRuleConfig(entry, context)
     if (options.verb === 'lint') entry.report.spl = []
     report.rules.push(entry.report)
   }
   summarise(report)
+  logger.info(`Checked ${report.summary.rules} rules: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.fixtures.failed} failing fixtures`)
   return report
 }
 
-function emptyReport(): Report {
+function emptyReport(failOn: FailOn): Report {
   return {
     version: REPORT_VERSION,
+    failOn,
     summary: { rules: 0, errors: 0, warnings: 0, converted: 0, fixtures: { passed: 0, failed: 0 } },
     rules: [],
     diagnostics: [],
   }
 }
 
-async function compileFile(file: string, root: string, relative: (file: string) => string, verb: Verb): Promise<CompiledRule[]> {
+/** Discover, parse, lint and convert every rule, then run the cross-rule checks. */
+async function compileRules(paths: string[], cwd: string, context: RunContext, report: Report, logger: Logger): Promise<CompiledRule[]> {
+  const discovery = await discoverRuleFiles(paths, cwd)
+  report.diagnostics.push(...discovery.diagnostics)
+  const files = discovery.files.filter((file) => !isExcluded(context.relative(file.path), context.config))
+  logger.info(`Found ${files.length} rule files under ${paths.map((p) => `'${p}'`).join(', ')}`)
+
+  const compiled: CompiledRule[] = []
+  for (const file of files) compiled.push(...(await compileFile(file.path, file.root, context)))
+
+  const rules = compiled.flatMap((entry) => (entry.rule ? [entry.rule] : []))
+  const crossRule = lintRun(rules, { config: context.config, relativePath: context.relative })
+  for (const entry of compiled) {
+    const found = entry.rule && crossRule.get(entry.rule)
+    if (found) entry.report.diagnostics.push(...found)
+  }
+  return compiled
+}
+
+async function compileFile(file: string, root: string, context: RunContext): Promise<CompiledRule[]> {
   const text = await readFile(file, 'utf8')
   const parsed = parseRuleFile(file, text)
   if (parsed.rules.length === 0) {
-    const report: RuleReport = { path: relative(file), id: null, title: null, diagnostics: parsed.diagnostics, spl: [], tests: [] }
-    return [{ report, root }]
+    const report: RuleReport = { path: context.relative(file), id: null, title: null, diagnostics: parsed.diagnostics, spl: [], tests: [] }
+    return [{ report, root, text, scope: {} }]
   }
   return parsed.rules.map(({ rule, diagnostics }, index) => {
-    const entry = compileRule(rule, [...(index === 0 ? parsed.diagnostics : []), ...diagnostics], relative, root)
+    const fileDiagnostics = index === 0 ? parsed.diagnostics : []
+    const entry = compileRule(rule, [...fileDiagnostics, ...diagnostics], context, root, text)
     if (parsed.rules.length > 1) entry.report.document = rule.document
-    void verb
     return entry
   })
 }
 
 /** Lint a rule, lower it to the IR, apply the Sysmon pipeline and print its SPL. */
-function compileRule(rule: SigmaRule, diagnostics: Diagnostic[], relative: (file: string) => string, root: string): CompiledRule {
+function compileRule(rule: SigmaRule, diagnostics: Diagnostic[], context: RunContext, root: string, text: string): CompiledRule {
   const report: RuleReport = {
-    path: relative(rule.file),
+    path: context.relative(rule.file),
     id: rule.id?.value ?? null,
     title: rule.title?.value ?? null,
     diagnostics,
     spl: [],
     tests: [],
   }
-  const entry: CompiledRule = { rule, report, root }
-  diagnostics.push(...lintRuleMetadata(rule))
-  diagnostics.push(...lintAttackTags({ tags: rule.tags, references: rule.references, ...(rule.description ? { description: rule.description } : {}) }))
+  const entry: CompiledRule = { rule, report, root, text, scope: {} }
+  diagnostics.push(...lintRule(rule, { config: context.config, relativePath: context.relative }))
 
   if (rule.kind !== 'rule') {
     diagnostics.push(diagnosticAt(rule.span, 'sigma/unsupported', 'warning', `${rule.kind === 'correlation' ? 'Correlation' : 'Filter'} documents are not supported yet, so this document was not converted or tested.`))
@@ -129,86 +154,89 @@ function compileRule(rule: SigmaRule, diagnostics: Diagnostic[], relative: (file
   const mapping = sysmonMapping(rule)
   if (mapping.kind === 'other') {
     diagnostics.push(diagnosticAt(rule.logsource?.span ?? rule.span, 'pipeline/not-sysmon', 'warning', `The log source (${mapping.description}) is not covered by the Sysmon schema, so the SPL has no Sysmon scope and its field names are used as written.`))
-  }
+  } else entry.scope = DEFAULT_SYSMON_SCOPE
   entry.expr = applySysmonLogsource(detection.expr, mapping)
-  const scope: SplunkScope = mapping.kind === 'other' ? {} : DEFAULT_SYSMON_SCOPE
-  const conversion = convertToSpl(entry.expr, { scope, fieldNames: SPLUNK_SYSMON_FIELD_NAMES })
+
+  const conversion = convertToSpl(entry.expr, { scope: entry.scope, fieldNames: SPLUNK_SYSMON_FIELD_NAMES })
   diagnostics.push(...conversion.diagnostics)
-  if (conversion.queries.length > 0 && !conversion.diagnostics.some((d) => d.severity === 'error')) {
+  const [query] = conversion.queries
+  if (query !== undefined && checkSplDialect(query, rule, diagnostics)) {
     report.spl = conversion.queries
-    entry.spl = conversion.queries[0]
-    checkSplDialect(entry, rule)
+    entry.spl = query
   }
   return entry
 }
 
-/** Parse the printed SPL back: a query our own SPL parser rejects is a conversion defect. */
-function checkSplDialect(entry: CompiledRule, rule: SigmaRule): void {
-  const text = entry.spl as string
-  const parsed = parseSpl(text)
+/** Parse the printed SPL back: a query our own SPL engine rejects is a conversion defect. */
+function checkSplDialect(query: string, rule: SigmaRule, diagnostics: Diagnostic[]): boolean {
+  const where = rule.detection?.span
+  const parsed = parseSpl(query)
   if (!parsed.ok) {
-    entry.report.diagnostics.push(diagnosticAt(rule.detection?.span, 'spl/syntax', 'error', `The generated SPL is invalid at column ${parsed.error.column}: ${parsed.error.message}. This is a sigma-gate defect; please report it with the rule.`))
-    delete entry.spl
-    return
+    diagnostics.push(diagnosticAt(where, 'spl/syntax', 'error', `The generated SPL is invalid at column ${parsed.error.column}: ${parsed.error.message}. This is a sigma-gate defect; please report it with the rule.`))
+    return false
   }
   const compiled = compileSpl(parsed.query)
   if (!compiled.ok) {
-    entry.report.diagnostics.push(diagnosticAt(rule.detection?.span, 'spl/unsupported', 'error', `The generated SPL cannot be evaluated: ${compiled.error.message}.`))
-    delete entry.spl
+    diagnostics.push(diagnosticAt(where, 'spl/unsupported', 'error', `The generated SPL cannot be evaluated: ${compiled.error.message}.`))
+    return false
   }
-}
-
-function addDuplicateIds(compiled: CompiledRule[], relative: (file: string) => string): void {
-  const rules = compiled.map((entry) => entry.rule).filter((rule): rule is SigmaRule => rule !== undefined)
-  const duplicates = lintDuplicateIds(rules, relative)
-  for (const entry of compiled) {
-    const found = entry.rule && duplicates.get(entry.rule)
-    if (found) entry.report.diagnostics.push(...found)
-  }
+  return true
 }
 
 /** Find a rule's fixtures (its own fixture file and SigmaHQ regression data) and run them. */
-async function runFixtures(entry: CompiledRule, relative: (file: string) => string): Promise<void> {
+async function runFixtures(entry: CompiledRule, context: RunContext): Promise<void> {
   const rule = entry.rule
   if (!rule || rule.kind !== 'rule') return
-  const engines = buildEngines(entry, rule)
+  const engines = buildEngines(entry)
+  const { relative } = context
 
   const fixtureFile = fixtureFileFor(rule.file)
-  if (await exists(fixtureFile)) {
+  if (await isFile(fixtureFile)) {
     const loaded = await loadFixtureFile(fixtureFile, { root: entry.root })
-    entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: d.file ? relative(d.file) : relative(fixtureFile) })))
+    entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: relative(d.file ?? fixtureFile) })))
     for (const fixtureCase of loaded.cases) entry.report.tests.push(runCase(fixtureCase, engines, relative))
   }
 
   if (rule.regressionTestsPath) {
-    const loaded = await loadRegressionCases(rule.file, rule.regressionTestsPath.value, rule.regressionTestsPath.span, { root: entry.root })
-    entry.report.diagnostics.push(...loaded.diagnostics)
+    const regression = rule.regressionTestsPath
+    const loaded = await loadRegressionCases(rule.file, regression.value, regression.span, { root: entry.root })
+    entry.report.diagnostics.push(...loaded.diagnostics.map((d) => (d.file ? { ...d, file: relative(d.file) } : d)))
     for (const fixtureCase of loaded.cases) entry.report.tests.push(runCase(fixtureCase, engines, relative))
   }
 }
 
-function buildEngines(entry: CompiledRule, rule: SigmaRule): CaseEngines {
-  if (!entry.expr) return { missingReason: 'The rule has errors, so it was not compiled; fix the diagnostics above first.' }
+function buildEngines(entry: CompiledRule): CaseEngines {
+  if (!entry.expr) return { missingReason: 'The rule has errors, so it was not compiled; fix its diagnostics first.' }
   const native = compileMatcher(entry.expr)
   if (!entry.spl) return { native, missingReason: 'The rule was not converted to valid SPL, so the SPL side of the case could not run.' }
   const parsed = parseSpl(entry.spl)
   const compiled = parsed.ok ? compileSpl(parsed.query) : undefined
   if (!compiled?.ok) return { native, missingReason: 'The generated SPL could not be compiled.' }
-  const scope = sysmonMapping(rule).kind === 'other' ? {} : DEFAULT_SYSMON_SCOPE
   const predicate = compiled.predicate
+  const scope = entry.scope
   return { native, spl: (event) => predicate(toSplEvent(event, SPLUNK_SYSMON_FIELD_NAMES, scope)) }
 }
 
+/** Apply severity overrides, suppressions and the baseline once all findings are in. */
+function applyRuleConfig(entry: CompiledRule, context: RunContext): void {
+  const rule = entry.rule
+  entry.report.diagnostics = applyConfig(entry.report.diagnostics, {
+    config: context.config,
+    path: entry.report.path,
+    text: entry.text,
+    ...(rule?.id ? { ruleId: rule.id.value } : {}),
+    ...(rule ? { lines: { start: rule.span.line, end: rule.span.endLine ?? rule.span.line } } : {}),
+  })
+}
+
+/** The fixture file that belongs to a rule file: `<rule>.fixtures.yml` beside it. */
 export function fixtureFileFor(ruleFile: string): string {
   return ruleFile.replace(/\.ya?ml$/i, '') + '.fixtures.yml'
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    return (await stat(file)).isFile()
-  } catch {
-    return false
-  }
+async function isFile(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => undefined)
+  return info?.isFile() ?? false
 }
 
 async function writeSplFiles(compiled: CompiledRule[], outDir: string, cwd: string): Promise<void> {
@@ -246,13 +274,10 @@ export interface MatchableRule {
 
 /** Load, lint and convert the rules under `paths`, and compile both engines for each. */
 export async function prepareRules(paths: string[], cwd: string): Promise<{ rules: MatchableRule[]; diagnostics: Diagnostic[] }> {
-  const relative = (file: string): string => toPosix(path.relative(cwd, file) || '.')
-  const discovery = await discoverRuleFiles(paths, cwd)
-  const compiled: CompiledRule[] = []
-  for (const file of discovery.files) compiled.push(...(await compileFile(file.path, file.root, relative, 'check')))
-  const rules = compiled.map((entry) => ({
-    report: entry.report,
-    engines: entry.rule ? buildEngines(entry, entry.rule) : { missingReason: 'The file holds no readable rule.' },
-  }))
-  return { rules, diagnostics: discovery.diagnostics }
+  const loaded = await loadConfig(cwd)
+  const context: RunContext = { config: loaded.config, relative: (file) => toPosix(path.relative(cwd, file) || '.') }
+  const report = emptyReport(loaded.config.failOn)
+  const compiled = await compileRules(paths, cwd, context, report, silentLogger)
+  const rules = compiled.map((entry) => ({ report: entry.report, engines: buildEngines(entry) }))
+  return { rules, diagnostics: [...loaded.diagnostics, ...report.diagnostics] }
 }

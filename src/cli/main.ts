@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import path from 'node:path'
 import { prepareRules, run } from '../engine.js'
 import { loadEventFile } from '../events/load-events.js'
+import { formatCheckList } from '../lint/checks.js'
 import type { Logger } from '../logger.js'
 import { formatJsonReport } from '../report/json-report.js'
 import { reportFails, type FailOn, type Verb } from '../report/report.js'
@@ -13,7 +14,7 @@ const EXIT_USAGE = 2
 
 interface VerbOptions {
   format: 'text' | 'json'
-  failOn: FailOn
+  failOn?: FailOn
   out?: string
   verbose?: boolean
 }
@@ -33,13 +34,13 @@ async function runVerb(verb: Verb, paths: string[], options: VerbOptions): Promi
     verb,
     paths,
     cwd: process.cwd(),
-    failOn: options.failOn,
+    ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
     logger: stderrLogger(options.verbose ?? false),
     ...(options.out !== undefined ? { outDir: options.out } : {}),
   })
   const text = options.format === 'json' ? formatJsonReport(report) : formatTextReport(report, { color: process.stdout.isTTY === true })
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
-  return reportFails(report, options.failOn) ? EXIT_FAILED : EXIT_CLEAN
+  return reportFails(report, report.failOn ?? 'error') ? EXIT_FAILED : EXIT_CLEAN
 }
 
 interface MatchOptions {
@@ -119,13 +120,21 @@ export function buildProgram(exit: (code: number) => void): Command {
       .description(description)
       .argument('[paths...]', 'rule files or directories', ['rules'])
       .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
-      .option('--fail-on <severity>', 'exit 1 when a diagnostic of this severity or worse is found: error, warning or never (failing fixtures always fail)', parseFailOn, 'error')
+      .option('--fail-on <severity>', 'exit 1 when a diagnostic of this severity or worse is found: error, warning or never (failing fixtures always fail); default: the config file\'s fail-on, else error', parseFailOn)
       .option('-v, --verbose', 'print progress to stderr')
     if (verb === 'convert' || verb === 'check') {
       command.option('--out <dir>', 'write one .spl file per rule into this directory, mirroring the rule tree')
     }
     command.action(async (paths: string[], options: VerbOptions) => exit(await runVerb(verb, paths, options)))
   }
+
+  program
+    .command('checks')
+    .description('list every check id with its default severity and summary')
+    .action(() => {
+      process.stdout.write(formatCheckList())
+      exit(EXIT_CLEAN)
+    })
 
   program
     .command('match')

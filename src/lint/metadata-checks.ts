@@ -296,12 +296,12 @@ function isHttpUrl(value: string): boolean {
 
 function emptyNodes(pair: Pair): Node[] {
   // Null values are left to the schema check, which reports them as type errors.
-  const isBlank = (node: unknown): node is Node =>
+  const isBlank = (node: unknown): boolean =>
     isScalar(node) && typeof node.value === 'string' && node.value.trim() === ''
   const value = pair.value as Node | null
-  if (isBlank(value)) return [value]
+  if (isBlank(value)) return [value as Node]
   if (!isSeq(value)) return []
-  return value.items.filter(isBlank)
+  return (value.items as Node[]).filter(isBlank)
 }
 
 /** Return each entry whose normalised value an earlier entry already has. */

@@ -41,6 +41,8 @@ export interface RuleReport {
 
 export interface Report {
   version: typeof REPORT_VERSION
+  /** The threshold the run was judged by, from the command line or `.sigma-gate.yml`. */
+  failOn?: FailOn
   summary: {
     rules: number
     errors: number
