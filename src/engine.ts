@@ -27,14 +27,14 @@ export interface RunOptions {
   paths: string[]
   /** Paths in the report are relative to this directory; `.sigma-gate.yml` is read from it. */
   cwd: string
-  /** Where `convert`/`check` write one `.spl` file per rule; nothing is written when unset. */
+  /** Output directory for one `.spl` file per rule (`convert`, `check`); nothing is written when unset. */
   outDir?: string
   /** Overrides the config's `fail-on`. */
   failOn?: FailOn
   logger?: Logger
 }
 
-/** What every stage of one run shares. */
+/** State that every stage of one run shares. */
 interface RunContext {
   config: Config
   relative: (file: string) => string

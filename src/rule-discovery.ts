@@ -7,7 +7,7 @@ import { looksLikeRuleFile } from './sigma/load-rule-file.js'
 export interface DiscoveredFile {
   /** Absolute path of the rule file. */
   path: string
-  /** The directory tree the run was given that holds the file. */
+  /** The directory given to the run that contains the file. */
   root: string
 }
 
@@ -25,11 +25,11 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
   const files = new Map<string, DiscoveredFile>()
   const diagnostics: Diagnostic[] = []
 
-  for (const given of paths) {
-    const absolute = path.resolve(cwd, given)
+  for (const requested of paths) {
+    const absolute = path.resolve(cwd, requested)
     const info = await stat(absolute).catch(() => undefined)
     if (!info) {
-      diagnostics.push({ check: 'run/path-not-found', severity: 'error', message: `The path '${given}' does not exist. Check the 'paths' you passed.`, file: given, line: 1, column: 1 })
+      diagnostics.push({ check: 'run/path-not-found', severity: 'error', message: `The path '${requested}' does not exist. Check the 'paths' you passed.`, file: requested, line: 1, column: 1 })
       continue
     }
     if (info.isFile()) {
@@ -46,8 +46,13 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
       files.set(resolved, { path: resolved, root: absolute })
     }
   }
-  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const sorted = [...files.values()].sort(byPath)
   return { files: sorted, diagnostics }
+}
+
+function byPath(a: DiscoveredFile, b: DiscoveredFile): number {
+  if (a.path === b.path) return 0
+  return a.path < b.path ? -1 : 1
 }
 
 function isInside(file: string, directory: string): boolean {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compileRuleText, hasShared, repoRoot, sharedRoot } from './helpers.js'
 
-/** The seed's rule text as written: from its `title:` line, indentation lost. */
+/** Return the original rule text from its `title:` line on, with its indentation lost. */
 function flattenedSeedRule(): string {
   const seedDir = path.join(sharedRoot, 'seed')
   const [name] = readdirSync(seedDir)

@@ -83,7 +83,8 @@ async function runMatch(rulePaths: string[], options: MatchOptions): Promise<num
         process.stdout.write(`${String(result.rule)}: cannot run (${(result.diagnostics as { message: string }[]).map((d) => d.message).join(' ')})\n`)
         continue
       }
-      const verdict = result.native === result.spl ? (result.native ? 'match' : 'no match') : `DISAGREE native=${String(result.native)} spl=${String(result.spl)}`
+      let verdict = result.native ? 'match' : 'no match'
+      if (result.native !== result.spl) verdict = `DISAGREE native=${String(result.native)} spl=${String(result.spl)}`
       process.stdout.write(`${String(result.rule)} ← ${String(result.file)}#${String(result.index)}: ${verdict}\n`)
     }
   }

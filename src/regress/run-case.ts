@@ -6,7 +6,7 @@ import { describeExpectation, expectationMet, type FixtureCase } from './fixture
 export interface CaseEngines {
   native?: (event: SigmaEvent) => boolean
   spl?: (event: SigmaEvent) => boolean
-  /** Why an engine is missing, for the failure message. */
+  /** The reason an engine is missing, for the failure message. */
   missingReason?: string
 }
 

@@ -213,7 +213,7 @@ function wildcardRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`)
 }
 
-/** Every way of choosing `size` names, for `N of` with N > 1. */
+/** List every way of choosing `size` names, for `N of` with N > 1. */
 function combinations(names: string[], size: number): string[][] {
   if (size > names.length) return []
   if (size === 0) return [[]]

@@ -3,7 +3,7 @@ import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
 import { readRule, SIGMA_TOP_LEVEL_KEYS, type SigmaRule } from './rule.js'
 import { isMap, isScalar, parseYamlSource, spanOf } from './yaml-document.js'
 
-/** What one rule file holds: its rule documents and file-level problems. */
+/** The contents of one rule file: its rule documents and file-level problems. */
 export interface RuleFile {
   path: string
   rules: { rule: SigmaRule; diagnostics: Diagnostic[] }[]
@@ -109,8 +109,8 @@ function mergeMaps(base: YAMLMap, overlay: YAMLMap): YAMLMap {
 }
 
 /**
- * Whether a YAML file is a rule file: it fails to parse, or a document has a
- * Sigma top-level key. Decided from the text so other YAML is skipped cheaply.
+ * Decide whether a YAML file is a rule file: it fails to parse, or a document
+ * has a Sigma top-level key. A text scan comes first, so other YAML is cheap.
  */
 export function looksLikeRuleFile(text: string): boolean {
   const keys = new RegExp(`^(${SIGMA_TOP_LEVEL_KEYS.join('|')})\\s*:`, 'm')
