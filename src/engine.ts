@@ -1,22 +1,35 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { convertToSpl, DEFAULT_SYSMON_SCOPE, type SplunkScope } from './backends/splunk/index.js'
+import { convertToSpl, type SplunkScope } from './backends/splunk/index.js'
+import { outsideDuplicateIds, type RuleSelection } from './changed-rules.js'
+import { writeSplunkOutputs, type OutputRule } from './backends/splunk/splunk-outputs.js'
 import { applyConfig, isExcluded } from './config/apply-config.js'
 import type { Config } from './config/config.js'
 import { loadConfig } from './config/load-config.js'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
+import { internalErrorDiagnostic } from './internal-error.js'
+import { limitDiagnostic, type Limits } from './limits/limits.js'
+import { readBounded } from './limits/read-bounded.js'
+import { readAhead } from './read-ahead.js'
 import type { Expr } from './ir/expr.js'
 import { lintRule, lintRun } from './lint/lint-rule.js'
 import { silentLogger, type Logger } from './logger.js'
 import { compileMatcher } from './match/compile-matcher.js'
+import { createExplainer } from './match/explain.js'
+import { checkFilterReferences, collectFilters, compileCorrelations, correlationEngines, filterRule, readCorrelationDocument, type CompiledCorrelation } from './meta-documents.js'
 import { toSplEvent } from './pipeline/spl-event.js'
-import { applySysmonLogsource, SPLUNK_SYSMON_FIELD_NAMES, sysmonMapping } from './pipeline/sysmon.js'
-import { loadFixtureFile } from './regress/fixture-file.js'
+import { splunkPipeline, unmappedFields, type SplunkPipeline } from './pipeline/splunk-pipeline.js'
+import { applySysmonLogsource, skippedStatus, sysmonMapping } from './pipeline/sysmon.js'
+import { loadFixtureFile, type FixtureCase } from './regress/fixture-file.js'
 import { loadRegressionCases } from './regress/regression-cases.js'
+import { sweepBaseline } from './regress/baseline-sweep.js'
+import { checkFixturePolicy } from './regress/fixture-policy.js'
 import { runCase, type CaseEngines } from './regress/run-case.js'
+import { runCorrelationCase } from './regress/run-correlation-case.js'
 import { REPORT_VERSION, type FailOn, type Report, type RuleReport, type Verb } from './report/report.js'
 import { discoverRuleFiles } from './rule-discovery.js'
 import { compileDetection } from './sigma/compile-rule.js'
+import { readFilter, type SigmaFilter } from './sigma/filter.js'
 import { parseRuleFile } from './sigma/load-rule-file.js'
 import type { SigmaRule } from './sigma/rule.js'
 import { compileSpl, parseSpl } from './spl/index.js'
@@ -32,12 +45,20 @@ export interface RunOptions {
   /** Overrides the config's `fail-on`. */
   failOn?: FailOn
   logger?: Logger
+  /** Config file to read instead of `.sigma-gate.yml` in `cwd`, relative to `cwd`. */
+  configFile?: string
+  /** Check only these rule files (changed-only mode); ids elsewhere still count as duplicates. */
+  only?: RuleSelection
 }
 
 /** State that every stage of one run shares. */
 interface RunContext {
   config: Config
   relative: (file: string) => string
+  /** Scope and field renames from the `splunk:` settings. */
+  pipeline: SplunkPipeline
+  /** The filter documents found under the run's paths; they apply to the rules they name. */
+  filters?: SigmaFilter[]
 }
 
 /** A rule after parsing, lowering and conversion, before its fixtures run. */
@@ -50,30 +71,41 @@ interface CompiledRule {
   expr?: Expr
   spl?: string
   scope: SplunkScope
+  /** Field renames the SPL was written with; fixture events get the same. */
+  fieldNames: Record<string, string>
+  /** Why the rule is left out of the outputs (its status), if it is. */
+  skipped?: string
   /** The directory tree the rule was found under; fixture paths may not leave it. */
   root: string
+  /** Set for correlation documents. */
+  correlation?: CompiledCorrelation
+  /** Set when a correlation in the same file references the rule, so unkeyed fixture cases skip it. */
+  referencedInFile?: boolean
+  /** Each selection's IR, whose nodes occur inside `expr`; explanations of failing cases need it. */
+  selections?: ReadonlyMap<string, Expr>
 }
 
 /** Run lint, convert, test or all three over the rules under `options.paths`. */
 export async function run(options: RunOptions): Promise<Report> {
   const logger = options.logger ?? silentLogger
   const relative = (file: string): string => toPosix(path.relative(options.cwd, file) || '.')
-  const loaded = await loadConfig(options.cwd)
-  const context: RunContext = { config: loaded.config, relative }
+  const loaded = await loadConfig(options.cwd, options.configFile ? path.resolve(options.cwd, options.configFile) : undefined)
+  const context: RunContext = { config: loaded.config, relative, pipeline: splunkPipeline(loaded.config.splunk) }
   const report = emptyReport(options.failOn ?? loaded.config.failOn)
   report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, ...(d.file ? { file: relative(d.file) } : {}) })))
 
   logger.startGroup('Finding rules')
-  const compiled = await compileRules(options.paths, options.cwd, context, report, logger)
+  const compiled = await compileRules(options.paths, options.cwd, context, report, logger, options.only)
   logger.endGroup()
 
   if (options.verb === 'test' || options.verb === 'check') {
     logger.startGroup('Running fixtures')
-    for (const entry of compiled) await runFixtures(entry, context)
+    for (const entry of compiled) await runFixturesContained(entry, context)
+    await runFixtureChecks(compiled, context, report)
     logger.endGroup()
   }
   if (options.outDir && (options.verb === 'convert' || options.verb === 'check')) {
-    await writeSplFiles(compiled, options.outDir, options.cwd)
+    await writeSplunkOutputs(outputRules(compiled), path.resolve(options.cwd, options.outDir), loaded.config)
   }
 
   for (const entry of compiled) {
@@ -97,37 +129,84 @@ function emptyReport(failOn: FailOn): Report {
 }
 
 /** Discover, parse, lint and convert every rule, then run the cross-rule checks. */
-async function compileRules(paths: string[], cwd: string, context: RunContext, report: Report, logger: Logger): Promise<CompiledRule[]> {
-  const discovery = await discoverRuleFiles(paths, cwd)
+async function compileRules(paths: string[], cwd: string, context: RunContext, report: Report, logger: Logger, only?: RuleSelection): Promise<CompiledRule[]> {
+  const discovery = only ? { files: only.files, diagnostics: [] } : await discoverRuleFiles(paths, cwd)
   report.diagnostics.push(...discovery.diagnostics)
   const files = discovery.files.filter((file) => !isExcluded(context.relative(file.path), context.config))
+  for (const file of discovery.files.filter((found) => !files.includes(found))) {
+    report.diagnostics.push({ ...diagnosticAt(undefined, 'convert/skipped-status', 'info', `The rule file is excluded by the 'exclude' globs of .sigma-gate.yml, so it was not checked and is left out of the outputs.`), file: context.relative(file.path) })
+  }
   logger.info(`Found ${files.length} rule files under ${paths.map((p) => `'${p}'`).join(', ')}`)
 
+  context.filters = await collectFilters(files.map((file) => file.path))
   const compiled: CompiledRule[] = []
-  for (const file of files) compiled.push(...(await compileFile(file.path, file.root, context)))
+  const texts = readAhead(files, (file) => readRuleText(file.path, context.config.limits))
+  for (const [index, file] of files.entries()) compiled.push(...(await compileFile(file.path, file.root, context, texts(index))))
 
   const rules = compiled.flatMap((entry) => (entry.rule ? [entry.rule] : []))
-  const crossRule = lintRun(rules, { config: context.config, relativePath: context.relative })
+  compileCorrelations(compiled)
+  for (const entry of compiled) {
+    if (entry.rule?.kind === 'filter') entry.report.diagnostics.push(...checkFilterReferences(entry.rule, rules))
+  }
+  const outsideIds = only ? { outsideIds: new Set(only.otherIds.keys()) } : {}
+  const crossRule = lintRun(rules, { config: context.config, relativePath: context.relative, ...outsideIds })
+  const outside = only ? outsideDuplicateIds(rules, only, context.relative) : undefined
   for (const entry of compiled) {
     const found = entry.rule && crossRule.get(entry.rule)
     if (found) entry.report.diagnostics.push(...found)
+    const duplicate = entry.rule && outside?.get(entry.rule)
+    if (duplicate) entry.report.diagnostics.push(...duplicate)
   }
   return compiled
 }
 
-async function compileFile(file: string, root: string, context: RunContext): Promise<CompiledRule[]> {
-  const text = await readFile(file, 'utf8')
-  const parsed = parseRuleFile(file, text)
-  if (parsed.rules.length === 0) {
-    const report: RuleReport = { path: context.relative(file), id: null, title: null, diagnostics: parsed.diagnostics, spl: [], tests: [] }
-    return [{ report, root, text, scope: {} }]
+async function compileFile(file: string, root: string, context: RunContext, pending?: Promise<RuleText>): Promise<CompiledRule[]> {
+  const fileOnly = (diagnostics: Diagnostic[], text = ''): CompiledRule[] => {
+    const report: RuleReport = { path: context.relative(file), id: null, title: null, diagnostics, spl: [], tests: [] }
+    return [{ report, root, text, scope: {}, fieldNames: {} }]
   }
+  const read = await (pending ?? readRuleText(file, context.config.limits))
+  if ('diagnostic' in read) return fileOnly([read.diagnostic])
+  const text = read.text
+  let parsed: ReturnType<typeof parseRuleFile>
+  try {
+    parsed = parseRuleFile(file, text, context.config.limits)
+  } catch (error) {
+    return fileOnly([internalErrorDiagnostic('reading the rule file', error)], text)
+  }
+  if (parsed.rules.length === 0) return fileOnly(parsed.diagnostics, text)
   return parsed.rules.map(({ rule, diagnostics }, index) => {
     const fileDiagnostics = index === 0 ? parsed.diagnostics : []
-    const entry = compileRule(rule, [...fileDiagnostics, ...diagnostics], context, root, text)
+    const entry = compileRuleContained(rule, [...fileDiagnostics, ...diagnostics], context, root, text)
     if (parsed.rules.length > 1) entry.report.document = rule.document
     return entry
   })
+}
+
+/** Read a rule file within the size limit; an unreadable or oversized file becomes a diagnostic. */
+type RuleText = { text: string } | { diagnostic: Diagnostic }
+
+async function readRuleText(file: string, limits: Limits): Promise<RuleText> {
+  const read = await readBounded(file, limits.ruleFileBytes)
+  if (read.ok) return { text: read.bytes.toString('utf8') }
+  if (read.reason === 'too-large') {
+    return { diagnostic: limitDiagnostic(undefined, 'limits/file-size', `The rule file is larger than ${read.maxBytes} bytes, which`, 'ruleFileBytes', read.maxBytes) }
+  }
+  return { diagnostic: diagnosticAt(undefined, 'run/unreadable-file', 'error', `The rule file could not be read (${read.message}). Check that it is a readable file.`) }
+}
+
+/**
+ * Compile one rule, turning an exception (a sigma-gate defect) into an
+ * `internal/error` on that rule, so the other rules still get their results.
+ */
+function compileRuleContained(rule: SigmaRule, diagnostics: Diagnostic[], context: RunContext, root: string, text: string): CompiledRule {
+  try {
+    return compileRule(rule, diagnostics, context, root, text)
+  } catch (error) {
+    const report: RuleReport = { path: context.relative(rule.file), id: rule.id?.value ?? null, title: rule.title?.value ?? null, diagnostics, spl: [], tests: [] }
+    diagnostics.push(internalErrorDiagnostic('compiling and converting the rule', error, rule.span))
+    return { rule, report, root, text, scope: {}, fieldNames: {} }
+  }
 }
 
 /** Lint a rule, lower it to the IR, apply the Sysmon pipeline and print its SPL. */
@@ -140,24 +219,45 @@ function compileRule(rule: SigmaRule, diagnostics: Diagnostic[], context: RunCon
     spl: [],
     tests: [],
   }
-  const entry: CompiledRule = { rule, report, root, text, scope: {} }
+  if (rule.tags.length > 0) report.tags = rule.tags.map((tag) => tag.value)
+  const entry: CompiledRule = { rule, report, root, text, scope: {}, fieldNames: {} }
   diagnostics.push(...lintRule(rule, { config: context.config, relativePath: context.relative }))
+  const skipped = skippedStatus(rule)
+  if (skipped) {
+    entry.skipped = skipped
+    diagnostics.push(diagnosticAt(rule.status?.span ?? rule.span, 'convert/skipped-status', 'info', `The rule has status '${skipped}', so it is checked but left out of the .spl files, savedsearches.conf, the manifest and the Splunk app. Change the status to stable, test or experimental to deploy it.`))
+  }
 
-  if (rule.kind !== 'rule') {
-    diagnostics.push(diagnosticAt(rule.span, 'sigma/unsupported', 'warning', `${rule.kind === 'correlation' ? 'Correlation' : 'Filter'} documents are not supported yet, so this document was not converted or tested.`))
+  if (rule.kind === 'filter') {
+    diagnostics.push(...readFilter(rule).diagnostics)
     return entry
   }
-  const detection = compileDetection(rule)
+  if (rule.kind === 'correlation') {
+    const read = readCorrelationDocument(rule)
+    diagnostics.push(...read.diagnostics)
+    entry.correlation = read.compiled
+    return entry
+  }
+  const detection = compileDetection(rule, context.config.limits, { placeholders: context.config.placeholders })
   diagnostics.push(...detection.diagnostics)
   if (!detection.expr || detection.diagnostics.some((d) => d.severity === 'error')) return entry
+  if (detection.selections) entry.selections = detection.selections
+  const filtered = filterRule(rule, detection.expr, context.filters ?? [])
+  diagnostics.push(...filtered.diagnostics)
 
+  const { pipeline } = context
   const mapping = sysmonMapping(rule)
+  entry.fieldNames = { EventID: pipeline.fieldNames['EventID'] ?? 'EventCode' }
   if (mapping.kind === 'other') {
     diagnostics.push(diagnosticAt(rule.logsource?.span ?? rule.span, 'pipeline/not-sysmon', 'warning', `The log source (${mapping.description}) is not covered by the Sysmon schema, so the SPL has no Sysmon scope and its field names are used as written.`))
-  } else entry.scope = DEFAULT_SYSMON_SCOPE
-  entry.expr = applySysmonLogsource(detection.expr, mapping)
+  } else {
+    entry.scope = pipeline.scope
+    entry.fieldNames = pipeline.fieldNames
+    diagnostics.push(...unmappedFields(filtered.expr, pipeline))
+  }
+  entry.expr = applySysmonLogsource(filtered.expr, mapping)
 
-  const conversion = convertToSpl(entry.expr, { scope: entry.scope, fieldNames: SPLUNK_SYSMON_FIELD_NAMES })
+  const conversion = convertToSpl(entry.expr, { scope: entry.scope, fieldNames: entry.fieldNames })
   diagnostics.push(...conversion.diagnostics)
   const [query] = conversion.queries
   if (query !== undefined && checkSplDialect(query, rule, diagnostics)) {
@@ -183,29 +283,80 @@ function checkSplDialect(query: string, rule: SigmaRule, diagnostics: Diagnostic
   return true
 }
 
+/** Run a rule's fixtures, turning an exception into an `internal/error` on that rule. */
+async function runFixturesContained(entry: CompiledRule, context: RunContext): Promise<void> {
+  try {
+    await runFixtures(entry, context)
+  } catch (error) {
+    entry.report.diagnostics.push(internalErrorDiagnostic('running the fixtures', error, entry.rule?.span))
+  }
+}
+
 /** Find a rule's fixtures (its own fixture file and SigmaHQ regression data) and run them. */
 async function runFixtures(entry: CompiledRule, context: RunContext): Promise<void> {
   const rule = entry.rule
-  if (!rule || rule.kind !== 'rule') return
-  const engines = buildEngines(entry)
+  if (!rule || rule.kind === 'filter') return
+  const engines = rule.kind === 'rule' ? buildEngines(entry) : {}
+  const correlation = rule.kind === 'correlation' ? correlationEngines(entry.correlation) : undefined
   const { relative } = context
 
   const fixtureFile = fixtureFileFor(rule.file)
   if (await isFile(fixtureFile)) {
-    const loaded = await loadFixtureFile(fixtureFile, { root: entry.root })
-    entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: relative(d.file ?? fixtureFile) })))
-    for (const fixtureCase of loaded.cases) entry.report.tests.push(runCase(fixtureCase, engines, relative))
+    const loaded = await loadFixtureFile(fixtureFile, { root: entry.root, limits: context.config.limits, stream: !correlation })
+    if (!entry.referencedInFile) entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: relative(d.file ?? fixtureFile) })))
+    for (const fixtureCase of loaded.cases) {
+      if (!caseTestsRule(fixtureCase.rule, entry)) continue
+      if (correlation) entry.report.tests.push(runCorrelationCase(fixtureCase, correlation, relative))
+      else await runCaseInto(entry, fixtureCase, engines, context)
+    }
   }
+  if (rule.kind !== 'rule') return
 
   if (rule.regressionTestsPath) {
     const regression = rule.regressionTestsPath
-    const loaded = await loadRegressionCases(rule.file, regression.value, regression.span, { root: entry.root })
+    const loaded = await loadRegressionCases(rule.file, regression.value, regression.span, { root: entry.root, limits: context.config.limits, stream: true, regressionEvtx: true })
     entry.report.diagnostics.push(...loaded.diagnostics.map((d) => (d.file ? { ...d, file: relative(d.file) } : d)))
-    for (const fixtureCase of loaded.cases) entry.report.tests.push(runCase(fixtureCase, engines, relative))
+    for (const fixtureCase of loaded.cases) await runCaseInto(entry, fixtureCase, engines, context)
   }
 }
 
+/**
+ * Check each rule's tests against `fixture-policy` and run every rule over
+ * the `baseline-events` directory, when `.sigma-gate.yml` sets them. Rules
+ * that only feed a correlation in their file are left out, because they do
+ * not alert on their own.
+ */
+async function runFixtureChecks(compiled: CompiledRule[], context: RunContext, report: Report): Promise<void> {
+  const { config } = context
+  const rules = compiled.flatMap((entry) => (entry.rule?.kind === 'rule' && !entry.referencedInFile ? [{ entry, rule: entry.rule }] : []))
+  const policy = config.fixturePolicy
+  if (policy) for (const { entry, rule } of rules) entry.report.diagnostics.push(...checkFixturePolicy(rule, entry.report.tests, policy))
+  if (!config.baselineEvents) return
+
+  const sweep = rules.map(({ entry, rule }) => ({ rule, engines: buildEngines(entry), diagnostics: entry.report.diagnostics }))
+  const problems = await sweepBaseline(config.baselineEvents, sweep, { allow: config.baselineAllow ?? [], relative: context.relative, limits: config.limits })
+  report.diagnostics.push(...problems.map((d) => (d.file ? { ...d, file: context.relative(d.file) } : d)))
+}
+
+/** Run one case and add its test, and any problem in its event file, to the rule's report. */
+async function runCaseInto(entry: CompiledRule, fixtureCase: FixtureCase, engines: CaseEngines, context: RunContext): Promise<void> {
+  const { test, diagnostics } = await runCase(fixtureCase, engines, context.relative, { limits: context.config.limits })
+  entry.report.tests.push(test)
+  entry.report.diagnostics.push(...diagnostics.map((d) => (d.file ? { ...d, file: context.relative(d.file) } : d)))
+}
+
+/**
+ * Tell whether a fixture case tests this document: a case with `rule` tests
+ * the document with that id or name, and a case without it tests every
+ * document that no correlation in the same file references.
+ */
+function caseTestsRule(target: string | undefined, entry: CompiledRule): boolean {
+  if (target === undefined) return !entry.referencedInFile
+  return entry.rule?.id?.value === target || entry.rule?.name?.value === target
+}
+
 function buildEngines(entry: CompiledRule): CaseEngines {
+  if (entry.correlation) return { missingReason: 'A correlation runs over a stream of events, not one event at a time; run its fixture cases with the test verb.' }
   if (!entry.expr) return { missingReason: 'The rule has errors, so it was not compiled; fix its diagnostics first.' }
   const native = compileMatcher(entry.expr)
   if (!entry.spl) return { native, missingReason: 'The rule was not converted to valid SPL, so the SPL side of the case could not run.' }
@@ -213,8 +364,10 @@ function buildEngines(entry: CompiledRule): CaseEngines {
   const compiled = parsed.ok ? compileSpl(parsed.query) : undefined
   if (!compiled?.ok) return { native, missingReason: 'The generated SPL could not be compiled.' }
   const predicate = compiled.predicate
-  const scope = entry.scope
-  return { native, spl: (event) => predicate(toSplEvent(event, SPLUNK_SYSMON_FIELD_NAMES, scope)) }
+  const { scope, fieldNames } = entry
+  const engines: CaseEngines = { native, spl: (event) => predicate(toSplEvent(event, fieldNames, scope)) }
+  if (entry.rule && entry.selections) engines.explain = createExplainer(entry.rule, entry.selections, entry.expr)
+  return engines
 }
 
 /** Apply severity overrides, suppressions and the baseline once all findings are in. */
@@ -239,16 +392,16 @@ async function isFile(file: string): Promise<boolean> {
   return info?.isFile() ?? false
 }
 
-async function writeSplFiles(compiled: CompiledRule[], outDir: string, cwd: string): Promise<void> {
-  const base = path.resolve(cwd, outDir)
+/** The converted rules that go into the outputs, in run order; skipped ones are left out. */
+function outputRules(compiled: CompiledRule[]): OutputRule[] {
+  const rules: OutputRule[] = []
   for (const entry of compiled) {
-    if (!entry.spl || !entry.rule) continue
-    const relativeToRoot = path.relative(entry.root, entry.rule.file).replace(/\.ya?ml$/i, '')
+    if (!entry.spl || !entry.rule || !entry.expr || entry.skipped) continue
+    const relativeToRoot = toPosix(path.relative(entry.root, entry.rule.file)).replace(/\.ya?ml$/i, '')
     const suffix = entry.report.document !== undefined ? `.${entry.report.document}` : ''
-    const target = path.join(base, `${relativeToRoot}${suffix}.spl`)
-    await mkdir(path.dirname(target), { recursive: true })
-    await writeFile(target, `${entry.report.spl.join('\n')}\n`)
+    rules.push({ rule: entry.rule, path: entry.report.path, splFile: `${relativeToRoot}${suffix}.spl`, spl: entry.spl, expr: entry.expr })
   }
+  return rules
 }
 
 function summarise(report: Report): void {
@@ -266,18 +419,36 @@ function toPosix(file: string): string {
   return file.split(path.sep).join('/')
 }
 
-/** A rule ready to try on events, for the `match` verb. */
+/** A rule ready to try on events, for the `match` and `verify` verbs. */
 export interface MatchableRule {
   report: RuleReport
   engines: CaseEngines
+  /** The parsed rule; absent when the file held no readable rule document. */
+  rule?: SigmaRule
+  /** The directory tree the rule was found under; fixture paths may not leave it. */
+  root: string
+  /** The Splunk scope (source, sourcetype, index) its SPL searches. */
+  scope: SplunkScope
+  /** Field renames its SPL was written with. */
+  fieldNames: Record<string, string>
+  /** The detection after the Sysmon pipeline; absent when it did not compile. */
+  expr?: Expr
 }
 
 /** Load, lint and convert the rules under `paths`, and compile both engines for each. */
 export async function prepareRules(paths: string[], cwd: string): Promise<{ rules: MatchableRule[]; diagnostics: Diagnostic[] }> {
   const loaded = await loadConfig(cwd)
-  const context: RunContext = { config: loaded.config, relative: (file) => toPosix(path.relative(cwd, file) || '.') }
+  const context: RunContext = { config: loaded.config, relative: (file) => toPosix(path.relative(cwd, file) || '.'), pipeline: splunkPipeline(loaded.config.splunk) }
   const report = emptyReport(loaded.config.failOn)
   const compiled = await compileRules(paths, cwd, context, report, silentLogger)
-  const rules = compiled.map((entry) => ({ report: entry.report, engines: buildEngines(entry) }))
+  const rules = compiled.map((entry) => ({
+    report: entry.report,
+    engines: buildEngines(entry),
+    ...(entry.rule ? { rule: entry.rule } : {}),
+    root: entry.root,
+    scope: entry.scope,
+    fieldNames: entry.fieldNames,
+    ...(entry.expr ? { expr: entry.expr } : {}),
+  }))
   return { rules, diagnostics: [...loaded.diagnostics, ...report.diagnostics] }
 }

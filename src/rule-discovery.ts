@@ -1,8 +1,10 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
 import type { Diagnostic } from './diagnostic.js'
 import { looksLikeRuleFile } from './sigma/load-rule-file.js'
+import { DEFAULT_LIMITS } from './limits/limits.js'
+import { readBounded } from './limits/read-bounded.js'
 
 export interface DiscoveredFile {
   /** Absolute path of the rule file. */
@@ -41,8 +43,10 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
     for (const file of found.sort()) {
       const resolved = path.resolve(file)
       if (isSidecarFile(resolved) || files.has(resolved)) continue
-      const text = await readFile(resolved, 'utf8').catch(() => undefined)
-      if (text === undefined || !looksLikeRuleFile(text)) continue
+      // A file over the size limit is kept unread, so the engine reports it as limits/file-size.
+      const read = await readBounded(resolved, DEFAULT_LIMITS.ruleFileBytes)
+      const tooLarge = !read.ok && read.reason === 'too-large'
+      if (!tooLarge && !(read.ok && looksLikeRuleFile(read.bytes.toString('utf8')))) continue
       files.set(resolved, { path: resolved, root: absolute })
     }
   }

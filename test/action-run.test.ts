@@ -148,9 +148,17 @@ describe('runAction', () => {
       warnings: '1',
       'fixtures-failed': '1',
       'spl-dir': path.join(workspace, 'sigma-gate-out'),
+      'report-file': path.join(workspace, 'sigma-gate-out', 'report.json'),
+      'navigator-file': path.join(
+        workspace,
+        'sigma-gate-out',
+        'navigator-layer.json',
+      ),
+      'sarif-file': path.join(workspace, 'sigma-gate-out', 'sigma-gate.sarif'),
+      'comment-file': '',
     })
     expect(fs.readFileSync(summaryFile, 'utf8')).toBe(
-      buildJobSummary(sampleReport(), { failOn: 'error' }),
+      buildJobSummary(sampleReport(), { failOn: 'error', coverage: [] }),
     )
     expect(stdout).toContain('  rules      3 checked, 1 without findings')
     expect(stdout).toContain("::debug::paths = 'rules'")

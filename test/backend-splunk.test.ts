@@ -370,27 +370,17 @@ describe('convertToSpl fieldref', () => {
     )
   })
 
-  test('contains is reported', () => {
-    const expr = at(12, 9, field('Image', reference('contains', false)))
+  test('contains finds the other value literally with split and mvjoin', () => {
+    expect(spl(field('Image', reference('contains', false)))).toBe(
+      `${SOURCE} | eval sg_1=if(isnotnull(lower('Image')) AND isnotnull(lower('ParentImage')) AND (len(lower('ParentImage'))=0 OR NOT "_" . coalesce(mvjoin(split(lower('Image'), lower('ParentImage')), ""), "")="_" . lower('Image')), 1, 0) | search sg_1=1`,
+    )
+  })
 
-    expect(convertToSpl(expr, SYSMON)).toEqual({
-      queries: [],
-      diagnostics: [
-        {
-          check: 'convert/unsupported',
-          severity: 'error',
-          message:
-            "The fieldref test of field 'Image' against field 'ParentImage' " +
-            "with 'contains' cannot be converted: the eval functions that " +
-            "this project's SPL engine accepts cannot find one field's value " +
-            "inside another's without reading it as a pattern. Compare whole " +
-            'values (fieldref without contains, startswith or endswith) ' +
-            'instead.',
-          line: 12,
-          column: 9,
-        },
-      ],
-    })
+  test('cased startswith compares a substr as text', () => {
+    const test = { kind: 'fieldref', field: 'ParentImage', position: 'startswith', cased: true } as const
+    expect(spl(field('Image', test))).toBe(
+      `${SOURCE} | eval sg_1=if("_" . substr('Image', 1, len('ParentImage'))="_" . 'ParentImage', 1, 0) | search sg_1=1`,
+    )
   })
 })
 

@@ -20,8 +20,8 @@ describe('sigma-gate CLI bundle', () => {
   it('checks the embedded rules cleanly', () => {
     const result = runCli(['check', 'rules'])
     expect(result.status).toBe(0)
-    expect(result.stdout).toContain('converted  3 of 3 rules')
-    expect(result.stdout).toMatch(/fixtures\s+14 passed, 0 failed/)
+    expect(result.stdout).toContain('converted  9 of 18 rules')
+    expect(result.stdout).toMatch(/fixtures\s+44 passed, 0 failed/)
   })
 
   it('writes one .spl file per rule mirroring the tree', () => {
@@ -91,8 +91,11 @@ describe.skipIf(!hasShared)('sigma-gate CLI on shared inputs', () => {
     const result = runCli(['test', path.join(sharedRoot, 'corpus/sigmahq'), '--format', 'json'])
     const report = JSON.parse(result.stdout)
     const tests = report.rules.flatMap((rule: { tests: unknown[] }) => rule.tests)
-    expect(tests).toHaveLength(155)
-    expect(report.summary.fixtures).toEqual({ passed: 155, failed: 0 })
+    // Each of the 155 cases runs once from its evtx_dump .json and once from its .evtx.
+    expect(tests).toHaveLength(310)
+    const fromEvtx = tests.filter((test: { fixture: string }) => test.fixture.endsWith('.evtx'))
+    expect(fromEvtx).toHaveLength(155)
+    expect(report.summary.fixtures).toEqual({ passed: 310, failed: 0 })
     const missing = report.rules.flatMap((rule: { diagnostics: { check: string }[] }) => rule.diagnostics).filter((d: { check: string }) => d.check === 'regression/missing-file')
     expect(missing).toHaveLength(38)
   })

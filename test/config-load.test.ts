@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatBaseline } from '../src/config/baseline.js'
-import { defaultConfig } from '../src/config/config.js'
+import { defaultConfig, defaultSplunkConfig } from '../src/config/config.js'
 import { globToRegExp, matchesAnyGlob } from '../src/config/glob.js'
 import { loadConfig } from '../src/config/load-config.js'
+import { defaultLimits } from '../src/limits/limits.js'
 
 function repoWith(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sigma-gate-config-'))
@@ -51,6 +52,9 @@ describe('loadConfig', () => {
       baselineEntries: [{ rule: 'e95ab3af-fd83-4438-ad41-47eaa0f90998', check: 'detection/broad-filter', hash: '62c66a7a5dd70c31' }],
       checks: { 'detection/single-item-list': 'off', 'logsource/unknown': 'warning', 'detection/broad-filter': 'info' },
       ignore: { 'detection/broad-filter': { paths: ['rules/legacy/**'], rules: ['e95ab3af-fd83-4438-ad41-47eaa0f90998'] } },
+      splunk: defaultSplunkConfig(),
+      placeholders: {},
+      limits: defaultLimits(),
     })
   })
 

@@ -363,9 +363,9 @@ describe('loadEventFile broken input', () => {
       [['fixture/missing-file', 1, 1]],
     )
 
-    const xml = parseEventText('<Events><Event/></Events>', 'x.xml')
-    expect(xml.diagnostics.map((d) => d.check)).toEqual([
-      'fixture/unsupported-format',
+    const xml = parseEventText('<Events><Event><a></b></Event></Events>', 'x.xml')
+    expect(xml.diagnostics.map((d) => [d.check, d.line, d.column])).toEqual([
+      ['fixture/invalid-xml', 1, 23],
     ])
   })
 
@@ -385,15 +385,15 @@ describe('loadEventFile binary EVTX', () => {
     Buffer.alloc(120),
   ])
 
-  test('without a reader', async () => {
+  test('without a reader uses the built-in one', async () => {
     const directory = await mkdtemp(path.join(tmpdir(), 'events-evtx-'))
     const file = path.join(directory, 'log.evtx')
     await writeFile(file, evtxHeader)
 
     const { events, diagnostics } = await loadEventFile(file)
     expect(events).toEqual([])
-    expect(diagnostics.map((d) => [d.check, d.severity])).toEqual([
-      ['fixture/unsupported-format', 'error'],
+    expect(diagnostics.map((d) => [d.check, d.severity, d.file])).toEqual([
+      ['evtx/truncated', 'error', file],
     ])
   })
 

@@ -87,6 +87,7 @@ describe('loadFixtureFile valid cases', () => {
           { event: { EventID: 1 }, index: 0, line: 1 },
           { event: { EventID: 2 }, index: 1, line: 2 },
         ],
+        eventFile: path.join(root, 'events', 'two.ndjson'),
         fixture: path.join(root, 'events', 'two.ndjson'),
         span: { line: 5, column: 5, endLine: 8, endColumn: 1 },
         file: fixture,
@@ -237,7 +238,7 @@ cases:
         'error',
         9,
         5,
-        "Unknown key 'severity' in case 2 ('fine'). Remove it or use one of: name, description, expect, event, events, file.",
+        "Unknown key 'severity' in case 2 ('fine'). Remove it or use one of: name, description, expect, rule, event, events, file.",
       ],
     ])
   })
@@ -334,7 +335,7 @@ cases:
         'error',
         1,
         1,
-        "The fixture file has no 'cases' list. Add 'cases:' with at least one case.",
+        "The fixture file has no 'cases', 'tp' or 'fp' list. Add 'cases:' with at least one case, or 'tp:' and 'fp:' with events the rule must and must not match.",
       ],
     ])
   })
@@ -614,7 +615,7 @@ describe('docs/fixtures.md examples', () => {
       '{"EventID": 1}\n',
     )
 
-    expect(blocks).toHaveLength(2)
+    expect(blocks).toHaveLength(3)
     for (const block of blocks) {
       const { cases, diagnostics } = await load(block)
       expect(diagnostics).toEqual([])

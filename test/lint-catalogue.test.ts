@@ -25,7 +25,7 @@ describe('check catalogue', () => {
   })
 
   it('documents every check id used in src', () => {
-    const families = 'yaml|sigma|schema|metadata|logsource|detection|convention|attack|tag|spl|convert|pipeline|fixture|regression|evtx|run|test|config|lint'
+    const families = 'yaml|sigma|correlation|filter|schema|metadata|logsource|detection|convention|attack|tag|spl|convert|pipeline|fixture|regression|evtx|run|test|config|lint'
     const literal = new RegExp(`'((?:${families})/[a-z0-9-]+)'`, 'g')
     const used = new Set<string>()
     for (const file of sourceFiles(path.join(repoRoot, 'src'))) {

@@ -15,6 +15,29 @@ import type { CoreLogger } from './core-logger.js'
 import { readInputs } from './inputs.js'
 import type { ActionInputs } from './inputs.js'
 import { createRootFinder } from './repository-root.js'
+import { addShardDiagnostics, selectShard } from '../shard.js'
+import { pullRequestTargetWarning } from './token-safety.js'
+import { verifySplunkInAction } from '../verify/verify-action.js'
+import type { JobSummaryOptions } from '../report/github-summary.js'
+import { attackCoverage } from '../report/attack-coverage.js'
+import type { ArtifactUploader } from './artifacts.js'
+import { createArtifactUploader } from './artifacts.js'
+import type { GithubApi } from './github-api.js'
+import { createGithubApi } from './github-api.js'
+import { readGithubContext } from './github-context.js'
+import type { GithubContext } from './github-context.js'
+import { preparePullRequest } from './pull-request.js'
+import type { RuleSelection } from '../changed-rules.js'
+import {
+  changedFileSet,
+  changedRulesOf,
+  linkBuilder,
+  publishChecks,
+  publishComment,
+  uploadArtifacts,
+  writeReportFiles,
+} from './publish-report.js'
+import type { PublishContext, ReportPaths } from './publish-report.js'
 
 /** Dependencies of the action, so tests can pass a fake `run`. */
 export interface ActionDeps {
@@ -23,6 +46,10 @@ export interface ActionDeps {
   cwd?: string
   /** Checkout root; defaults to GITHUB_WORKSPACE, then to `cwd`. */
   workspace?: string
+  /** Artifact upload; defaults to `@actions/artifact` when on a runner. */
+  uploader?: ArtifactUploader
+  /** GitHub REST client; defaults to Octokit on GITHUB_API_URL. */
+  githubApi?: (token: string, context: GithubContext) => Promise<GithubApi>
 }
 
 /**
@@ -57,27 +84,54 @@ async function checkRules(deps: ActionDeps): Promise<string | undefined> {
   logInputs(inputs, outDir)
 
   const logger = createCoreLogger()
-  const report = await runEngine(deps, inputs, { cwd, outDir, logger })
+  const context = readGithubContext()
+  const tokenWarning = await pullRequestTargetWarning(context, cwd, inputs.token !== '')
+  if (tokenWarning !== undefined) logger.warning(tokenWarning)
+  const scope = await preparePullRequest({ context, cwd, paths: inputs.paths, changedOnly: inputs.changedOnly, logger })
+  // A changed-only selection is already small, so it is not sharded again.
+  const sharded = !scope.selection && inputs.shard ? await selectShard(inputs.paths, cwd, inputs.shard) : undefined
+  const only = scope.selection ?? sharded?.selection
+  const report = await runEngine(deps, inputs, { cwd, outDir, logger, ...(only ? { only } : {}) })
+  if (sharded) addShardDiagnostics(report, sharded.diagnostics)
   core.info(neutralizeCommands(formatTextReport(report, { color: true })))
 
-  await writeJobSummary(report, inputs, logger)
+  const root = createRootFinder(deps.workspace ?? process.env['GITHUB_WORKSPACE'] ?? cwd)
+  const publish: PublishContext = { report, inputs, context, cwd, outDir, root, scope, run: deps.run }
+  const coverage = attackCoverage(report.rules)
+  const reportPaths = await writeReportFiles(publish, coverage)
+  const summaryText = await writeJobSummary(report, inputs, logger, { linkTo: linkBuilder(publish), coverage, changedSpl: changedRulesOf(publish) })
   setOutputs(report, outDir)
+  const api = githubApiFor(deps, inputs, context)
+  const comment = await publishComment(publish, api)
+  setReportOutputs({ ...reportPaths, ...(comment.commentFile ? { commentFile: comment.commentFile } : {}) })
+  const verifyFailure = await verifySplunkInAction(inputs.paths, cwd, logger)
 
   const failure = describeFailure(report, inputs.failOn)
   const workspace = deps.workspace ?? process.env['GITHUB_WORKSPACE'] ?? cwd
-  emitAnnotations(
-    buildAnnotations(report, {
-      cwd,
-      root: createRootFinder(workspace),
-      budget: {
-        // setFailed adds one error annotation of its own after these.
-        error: ANNOTATIONS_PER_LEVEL - (failure === undefined ? 0 : 1),
-        warning: ANNOTATIONS_PER_LEVEL - logger.warningCount,
-      },
-    }),
-  )
+  const changedFiles = changedFileSet(scope)
+  if (inputs.annotations) {
+    emitAnnotations(
+      buildAnnotations(report, {
+        cwd,
+        root: createRootFinder(workspace),
+        budget: {
+          // setFailed adds one error annotation of its own after these.
+          error: ANNOTATIONS_PER_LEVEL - (failure === undefined && verifyFailure === undefined ? 0 : 1),
+          warning: ANNOTATIONS_PER_LEVEL - logger.warningCount,
+          notice: ANNOTATIONS_PER_LEVEL - comment.notices,
+        },
+        ...(changedFiles ? { changedFiles } : {}),
+      }),
+    )
+  }
 
-  if (failure === undefined) return undefined
+  if (inputs.annotations && api !== undefined) {
+    const all = buildAnnotations(report, { cwd, root, budget: { error: Infinity, warning: Infinity, notice: Infinity } })
+    await publishChecks(publish, api, all, summaryText ?? '')
+  }
+  if (inputs.uploadArtifacts) await uploadWith(deps, publish)
+
+  if (failure === undefined) return verifyFailure
   return `sigma-gate failed the check with fail-on '${inputs.failOn}': ${failure}. The step log and the job summary list every finding.`
 }
 
@@ -90,7 +144,7 @@ function logInputs(inputs: ActionInputs, outDir: string): void {
 async function runEngine(
   deps: ActionDeps,
   inputs: ActionInputs,
-  context: { cwd: string; outDir: string; logger: CoreLogger },
+  context: { cwd: string; outDir: string; logger: CoreLogger; only?: RuleSelection },
 ): Promise<Report> {
   try {
     return await deps.run({
@@ -100,6 +154,8 @@ async function runEngine(
       outDir: context.outDir,
       failOn: inputs.failOn,
       logger: context.logger,
+      ...(inputs.config === '' ? {} : { configFile: inputs.config }),
+      ...(context.only ? { only: context.only } : {}),
     })
   } finally {
     context.logger.closeGroups()
@@ -110,13 +166,14 @@ async function writeJobSummary(
   report: Report,
   inputs: ActionInputs,
   logger: CoreLogger,
-): Promise<void> {
+  extra: Omit<JobSummaryOptions, 'failOn'> = {},
+): Promise<string> {
+  const markdown = buildJobSummary(report, { ...extra, failOn: inputs.failOn })
   if (!process.env['GITHUB_STEP_SUMMARY']) {
     core.debug('No job summary written because GITHUB_STEP_SUMMARY is not set.')
-    return
+    return markdown
   }
 
-  const markdown = buildJobSummary(report, { failOn: inputs.failOn })
   try {
     await core.summary.addRaw(markdown).write()
   } catch (error) {
@@ -124,6 +181,33 @@ async function writeJobSummary(
     const message = error instanceof Error ? error.message : String(error)
     logger.warning(`Writing the job summary failed: ${message}`)
   }
+  return markdown
+}
+
+function setReportOutputs(paths: ReportPaths): void {
+  core.setOutput('report-file', paths.reportFile)
+  core.setOutput('navigator-file', paths.navigatorFile)
+  core.setOutput('sarif-file', paths.sarifFile)
+  core.setOutput('comment-file', paths.commentFile ?? '')
+}
+
+/** Create the GitHub client lazily, only when a token and a repository exist. */
+function githubApiFor(deps: ActionDeps, inputs: ActionInputs, context: GithubContext): (() => Promise<GithubApi>) | undefined {
+  if (inputs.token === '' || context.repository === '') return undefined
+
+  const create = deps.githubApi ?? createGithubApi
+  let api: Promise<GithubApi> | undefined
+  return () => (api ??= create(inputs.token, context))
+}
+
+async function uploadWith(deps: ActionDeps, publish: PublishContext): Promise<void> {
+  if (deps.uploader === undefined && !process.env['ACTIONS_RUNTIME_TOKEN']) {
+    core.info('No artifact uploaded: ACTIONS_RUNTIME_TOKEN is not set, as it is only on a GitHub runner.')
+    return
+  }
+
+  const name = await uploadArtifacts(publish, deps.uploader ?? createArtifactUploader())
+  core.setOutput('artifact-name', name ?? '')
 }
 
 function setOutputs(report: Report, outDir: string): void {

@@ -5,18 +5,24 @@ import { loadEventFile } from '../events/load-events.js'
 import { formatCheckList } from '../lint/checks.js'
 import type { Logger } from '../logger.js'
 import { formatJsonReport } from '../report/json-report.js'
-import { reportFails, type FailOn, type Verb } from '../report/report.js'
+import { formatJunitReport } from '../report/junit-report.js'
+import { writeNavigatorLayer } from '../report/navigator-layer.js'
+import { reportFails, type FailOn, type Report, type Verb } from '../report/report.js'
 import { formatTextReport } from '../report/text-report.js'
+import { addShardDiagnostics, parseShard, selectShard, type Shard } from '../shard.js'
+import { addVerifyCommand } from '../verify/verify-command.js'
 
 const EXIT_CLEAN = 0
 const EXIT_FAILED = 1
 const EXIT_USAGE = 2
 
 interface VerbOptions {
-  format: 'text' | 'json'
+  format: 'text' | 'json' | 'junit'
   failOn?: FailOn
   out?: string
+  navigator?: string
   verbose?: boolean
+  shard?: Shard
 }
 
 const stderrLogger = (verbose: boolean): Logger => ({
@@ -30,17 +36,27 @@ const stderrLogger = (verbose: boolean): Logger => ({
 })
 
 async function runVerb(verb: Verb, paths: string[], options: VerbOptions): Promise<number> {
+  const sharded = options.shard && (await selectShard(paths, process.cwd(), options.shard))
   const report = await run({
     verb,
     paths,
     cwd: process.cwd(),
+    ...(sharded ? { only: sharded.selection } : {}),
     ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
     logger: stderrLogger(options.verbose ?? false),
     ...(options.out !== undefined ? { outDir: options.out } : {}),
   })
-  const text = options.format === 'json' ? formatJsonReport(report) : formatTextReport(report, { color: process.stdout.isTTY === true })
+  if (sharded) addShardDiagnostics(report, sharded.diagnostics)
+  if (options.navigator !== undefined) await writeNavigatorLayer(path.resolve(options.navigator), report)
+  const text = formatReport(report, options.format)
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   return reportFails(report, report.failOn ?? 'error') ? EXIT_FAILED : EXIT_CLEAN
+}
+
+function formatReport(report: Report, format: VerbOptions['format']): string {
+  if (format === 'json') return formatJsonReport(report)
+  if (format === 'junit') return formatJunitReport(report)
+  return formatTextReport(report, { color: process.stdout.isTTY === true })
 }
 
 interface MatchOptions {
@@ -93,6 +109,12 @@ async function runMatch(rulePaths: string[], options: MatchOptions): Promise<num
   return disagreements ? EXIT_FAILED : EXIT_CLEAN
 }
 
+function parseShardOption(value: string): Shard {
+  const parsed = parseShard(value)
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message)
+  return parsed.shard
+}
+
 function parseFailOn(value: string): FailOn {
   if (value === 'error' || value === 'warning' || value === 'never') return value
   throw new InvalidArgumentError(`'${value}' is not a threshold. Use error, warning or never.`)
@@ -120,11 +142,13 @@ export function buildProgram(exit: (code: number) => void): Command {
       .command(verb)
       .description(description)
       .argument('[paths...]', 'rule files or directories', ['rules'])
-      .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+      .addOption(new Option('--format <format>', 'report format: text, json, or junit (JUnit XML: one test suite per rule, one test case per fixture test)').choices(['text', 'json', 'junit']).default('text'))
       .option('--fail-on <severity>', 'exit 1 when a diagnostic of this severity or worse is found: error, warning or never (failing fixtures always fail); default: the config file\'s fail-on, else error', parseFailOn)
       .option('-v, --verbose', 'print progress to stderr')
+      .option('--shard <i/n>', 'check only part i of n of the rule files, chosen by a hash of each path, for splitting a large repository across CI runners', parseShardOption)
     if (verb === 'convert' || verb === 'check') {
       command.option('--out <dir>', 'write one .spl file per rule into this directory, mirroring the rule tree')
+      command.option('--navigator <file>', 'write an ATT&CK Navigator layer (format 4.5) of the techniques the converted rules cover')
     }
     command.action(async (paths: string[], options: VerbOptions) => exit(await runVerb(verb, paths, options)))
   }
@@ -145,6 +169,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .option('--all', 'list every rule and event pair, not only matches and disagreements')
     .action(async (rules: string[], options: MatchOptions) => exit(await runMatch(rules, options)))
+
+  addVerifyCommand(program, exit)
   return program
 }
 

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises'
 import { LineCounter } from 'yaml'
 import type { Diagnostic, Span } from '../diagnostic.js'
-import { diagnosticAt } from '../diagnostic.js'
+import { DEFAULT_LIMITS, limitDiagnostic, type Limits } from '../limits/limits.js'
 import type { SigmaEvent } from './event.js'
-import type { JsonSlice, JsonSyntaxError } from './json-values.js'
+import { emptyFile, invalidJson, notAnObject } from './event-diagnostics.js'
+import { isEventDiagnostic, streamEventFile } from './event-stream.js'
+import type { JsonSlice } from './json-values.js'
 import {
   findValueEnd,
   locateJsonError,
@@ -11,7 +12,13 @@ import {
   splitArray,
   splitLines,
 } from './json-values.js'
-import { isJsonObject, normaliseEvent } from './normalise-event.js'
+import {
+  isJsonObject,
+  normaliseRecord,
+  normaliseSplunkResult,
+  splunkResultsOf,
+} from './normalise-event.js'
+import { readXmlText } from './xml-stream.js'
 
 /** One event read from a file, with where it came from. */
 export interface LoadedEvent {
@@ -34,8 +41,13 @@ export type EvtxReader = (
 ) => Promise<{ records: unknown[]; diagnostics: Diagnostic[] }>
 
 export interface LoadEventOptions {
-  /** Reader for binary .evtx files; without one they are reported. */
+  /** Reader for binary .evtx files; without one the built-in reader is used. */
   readEvtx?: EvtxReader
+  /**
+   * Bounds on event count, and on the size of files that are read whole
+   * (JSON text); the defaults apply when unset.
+   */
+  limits?: Limits
 }
 
 /**
@@ -45,52 +57,29 @@ export interface LoadEventOptions {
  */
 export type EventTextFormat = 'json-array' | 'ndjson' | 'json-stream'
 
-const EVTX_MAGIC = Buffer.from('ElfFile\0', 'latin1')
-
 /**
- * Read the events of one file. The format is detected from the content:
- * JSON object, JSON array, NDJSON, evtx_dump JSON, or binary EVTX when
- * `options.readEvtx` is given. Problems become diagnostics whose `file` is
- * `path`; every readable record is still returned.
+ * Read all events of one file into memory, in any format that
+ * `streamEventFile` reads. Problems become diagnostics whose `file` is
+ * `path`, sorted by position; every readable record is still returned. Use
+ * `streamEventFile` for files too large to hold.
  */
 export async function loadEventFile(
   path: string,
   options: LoadEventOptions = {},
 ): Promise<LoadedEvents> {
-  let bytes: Buffer
-  try {
-    bytes = await readFile(path)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    const message = `Event file '${path}' could not be read (${reason}). Check that the path exists and is a readable file.`
-    return failed('fixture/missing-file', message, path)
+  const result: LoadedEvents = { events: [], diagnostics: [] }
+  for await (const item of streamEventFile(path, options)) {
+    if (isEventDiagnostic(item)) result.diagnostics.push(item)
+    else result.events.push(item)
   }
-
-  if (bytes.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC)) {
-    return loadEvtxFile(path, options.readEvtx)
-  }
-  return parseEventText(decodeText(bytes), path)
-}
-
-async function loadEvtxFile(
-  path: string,
-  readEvtx: EvtxReader | undefined,
-): Promise<LoadedEvents> {
-  if (readEvtx === undefined) {
-    const message = `Event file '${path}' is a binary EVTX log, which this command cannot read. Export it to JSON with evtx_dump and point the fixture at the .json file.`
-    return failed('fixture/unsupported-format', message, path)
-  }
-
-  const { records, diagnostics } = await readEvtx(path)
-  const loaded = eventsFromRecords(records, path)
-  return {
-    events: loaded.events,
-    diagnostics: [...diagnostics, ...loaded.diagnostics],
-  }
+  result.diagnostics.sort(
+    (left, right) => left.line - right.line || left.column - right.column,
+  )
+  return result
 }
 
 /** Decode UTF-8, or UTF-16LE when the file starts with its byte order mark. */
-function decodeText(bytes: Buffer): string {
+export function decodeText(bytes: Buffer): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
     return bytes.subarray(2).toString('utf16le')
   }
@@ -108,7 +97,8 @@ export function eventsFromRecords(
   const result: LoadedEvents = { events: [], diagnostics: [] }
   records.forEach((record, index) => {
     if (isJsonObject(record)) {
-      result.events.push({ event: normaliseEvent(record), index })
+      const event = normaliseRecord(record)
+      if (event !== undefined) result.events.push({ event, index })
     } else {
       result.diagnostics.push(notAnObject(record, index, undefined, file))
     }
@@ -129,24 +119,30 @@ export function detectEventFormat(text: string): EventTextFormat {
   return filled.length > 1 && oneObjectPerLine ? 'ndjson' : 'json-stream'
 }
 
-/** Parse the text of an event file; `file` names it in diagnostics. */
-export function parseEventText(text: string, file: string): LoadedEvents {
-  const positions = lineCounterFor(text)
+/**
+ * Parse the text of an event file held in memory: event XML, a Splunk
+ * results document, or JSON in any layout of `EventTextFormat`. `file` names
+ * the file in diagnostics.
+ */
+export function parseEventText(
+  text: string,
+  file: string,
+  maxEvents: number = DEFAULT_LIMITS.eventsPerFixture,
+): LoadedEvents {
   const result: LoadedEvents = { events: [], diagnostics: [] }
   const start = skipWhitespace(text, 0)
   if (start >= text.length) {
-    const message = `Event file '${file}' contains no events. Add at least one JSON object with the event's fields.`
-    result.diagnostics.push(
-      diagnosticAt(undefined, 'fixture/empty-file', 'warning', message, file),
-    )
+    const hint = 'Add at least one JSON object with the event\'s fields.'
+    result.diagnostics.push(emptyFile(file, hint))
     return result
   }
-  if (text[start] === '<') {
-    const message = `Event file '${file}' looks like XML, which is not a supported event format. Convert the events to JSON, NDJSON or evtx_dump JSON.`
-    return failed('fixture/unsupported-format', message, file)
-  }
+  if (text[start] === '<') return splitItems(readXmlText(text, file))
 
-  const reader: RecordReader = { text, positions, file, result }
+  const results = splunkResultsIn(text)
+  if (results !== undefined) return eventsFromSplunkResults(results, file)
+
+  const positions = lineCounterFor(text)
+  const reader: RecordReader = { text, positions, file, result, maxEvents }
   const format = detectEventFormat(text)
   if (format === 'json-stream') readStream(reader, start)
   else readSlices(reader, format)
@@ -156,12 +152,47 @@ export function parseEventText(text: string, file: string): LoadedEvents {
   return result
 }
 
+/** Return the results of a Splunk `{"results": [...]}` document, if it is one. */
+function splunkResultsIn(text: string): unknown[] | undefined {
+  if (!/^\s*\{\s*"(preview|init_offset|messages|fields|results|highlighted)"/.test(text)) {
+    return undefined
+  }
+  try {
+    return splunkResultsOf(JSON.parse(text))
+  } catch {
+    return undefined
+  }
+}
+
+function eventsFromSplunkResults(results: unknown[], file: string): LoadedEvents {
+  const loaded: LoadedEvents = { events: [], diagnostics: [] }
+  results.forEach((item, index) => {
+    if (isJsonObject(item)) {
+      loaded.events.push({ event: normaliseSplunkResult(item), index })
+    } else {
+      loaded.diagnostics.push(notAnObject(item, index, undefined, file))
+    }
+  })
+  return loaded
+}
+
+function splitItems(items: Array<LoadedEvent | Diagnostic>): LoadedEvents {
+  const loaded: LoadedEvents = { events: [], diagnostics: [] }
+  for (const item of items) {
+    if ('check' in item) loaded.diagnostics.push(item)
+    else loaded.events.push(item)
+  }
+  return loaded
+}
+
 /** The text being read and where its events and diagnostics go. */
 interface RecordReader {
   text: string
   positions: LineCounter
   file: string
   result: LoadedEvents
+  /** Reading stops with a `limits/events-per-fixture` finding after this many records. */
+  maxEvents: number
 }
 
 function readSlices(reader: RecordReader, format: EventTextFormat): void {
@@ -171,11 +202,23 @@ function readSlices(reader: RecordReader, format: EventTextFormat): void {
       ? splitArray(text, skipWhitespace(text, 0))
       : { slices: splitLines(text), errors: [] }
   for (const error of errors) {
+    const span = spanAt(reader.positions, error.offset)
     reader.result.diagnostics.push(
-      invalidJson(error, undefined, reader.positions, reader.file),
+      invalidJson(error, undefined, span, reader.file),
     )
   }
-  slices.forEach((slice, index) => readRecord(reader, slice, index))
+  for (const [index, slice] of slices.entries()) {
+    if (reachedEventLimit(reader, slice.start)) return
+    readRecord(reader, slice, index)
+  }
+}
+
+/** Report and return true when the next record would exceed the event limit. */
+function reachedEventLimit(reader: RecordReader, offset: number): boolean {
+  if (reader.result.events.length < reader.maxEvents) return false
+  const what = `Event file '${reader.file}' has more than ${reader.maxEvents} events, which`
+  reader.result.diagnostics.push(limitDiagnostic(spanAt(reader.positions, offset), 'limits/events-per-fixture', what, 'eventsPerFixture', reader.maxEvents, reader.file))
+  return true
 }
 
 /**
@@ -187,6 +230,7 @@ function readStream(reader: RecordReader, start: number): void {
   const { text } = reader
   let offset = start
   for (let index = 0; offset < text.length; index++) {
+    if (reachedEventLimit(reader, offset)) return
     const end = findValueEnd(text, offset)
     const parsed = readRecord(reader, { start: offset, end }, index)
     offset = skipWhitespace(
@@ -219,58 +263,19 @@ function readRecord(
       offset: slice.start,
       message: error instanceof Error ? error.message : String(error),
     }
-    result.diagnostics.push(invalidJson(located, index, positions, file))
+    const span = spanAt(positions, located.offset)
+    result.diagnostics.push(invalidJson(located, index, span, file))
     return false
   }
 
   if (isJsonObject(record)) {
-    result.events.push({ event: normaliseEvent(record), index, line })
+    const event = normaliseRecord(record)
+    if (event !== undefined) result.events.push({ event, index, line })
   } else {
     const span = spanAt(positions, slice.start)
     result.diagnostics.push(notAnObject(record, index, span, file))
   }
   return true
-}
-
-function invalidJson(
-  error: JsonSyntaxError,
-  index: number | undefined,
-  positions: LineCounter,
-  file: string,
-): Diagnostic {
-  const where = index === undefined ? 'Event file' : `Record ${index + 1}`
-  const message = `${where} is not valid JSON: ${error.message}. Fix the JSON at this position; the other records are still loaded.`
-  return diagnosticAt(
-    spanAt(positions, error.offset),
-    'fixture/invalid-json',
-    'error',
-    message,
-    file,
-  )
-}
-
-function notAnObject(
-  record: unknown,
-  index: number,
-  span: Span | undefined,
-  file: string,
-): Diagnostic {
-  const kind =
-    record === null
-      ? 'null'
-      : Array.isArray(record)
-        ? 'an array'
-        : `a ${typeof record}`
-  const value = JSON.stringify(record).slice(0, 40)
-  const message = `Record ${index + 1} is ${kind} ('${value}'), not a JSON object. Write each event as an object of field names and values.`
-  return diagnosticAt(span, 'fixture/invalid-event', 'error', message, file)
-}
-
-function failed(check: string, message: string, file: string): LoadedEvents {
-  return {
-    events: [],
-    diagnostics: [diagnosticAt(undefined, check, 'error', message, file)],
-  }
 }
 
 function lineCounterFor(text: string): LineCounter {

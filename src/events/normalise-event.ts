@@ -1,4 +1,5 @@
 import type { FieldValue, SigmaEvent } from './event.js'
+import { looksLikeXml, parseEventXml } from './xml-events.js'
 
 /**
  * Flattening of event records into the flat Sigma fields that rules test.
@@ -33,6 +34,126 @@ export function normaliseEvent(raw: unknown): SigmaEvent {
   if (record === undefined) addPlainObject(fields, '', raw)
   else addEventRecord(fields, record)
   return fields.toEvent()
+}
+
+/** Keys of one line of Splunk's export API (`output_mode=json`). */
+const SPLUNK_LINE_KEYS = new Set(['preview', 'offset', 'lastrow', 'messages', 'result'])
+
+/** Keys of a Splunk search results document with a `results` array. */
+const SPLUNK_RESULTS_KEYS = new Set([
+  'preview',
+  'init_offset',
+  'messages',
+  'fields',
+  'results',
+  'highlighted',
+  'post_process_count',
+])
+
+/** Fields Splunk adds to every result; they are not part of the event. */
+const SPLUNK_METADATA = new Set([
+  'punct',
+  'linecount',
+  'splunk_server',
+  'splunk_server_group',
+  'index',
+  'source',
+  'sourcetype',
+  'host',
+  'eventtype',
+  'tag',
+  'timestartpos',
+  'timeendpos',
+])
+
+/**
+ * Turn a record of any JSON event format into a flat event, or return
+ * undefined for a record that holds no event. A line of Splunk's export API
+ * (`{"preview": false, "result": {...}}`) gives its result, and such a line
+ * without a result (a message, the last-row marker) holds no event. Any
+ * other record goes to `normaliseEvent`.
+ */
+export function normaliseRecord(raw: unknown): SigmaEvent | undefined {
+  if (!isJsonObject(raw) || !isSplunkLine(raw)) return normaliseEvent(raw)
+
+  const result = raw['result']
+  return isJsonObject(result) ? normaliseSplunkResult(result) : undefined
+}
+
+/**
+ * Return the results of a Splunk search results document
+ * (`{"results": [...]}` with Splunk's other top-level keys), or undefined
+ * when `raw` is not one.
+ */
+export function splunkResultsOf(raw: unknown): unknown[] | undefined {
+  if (!isJsonObject(raw) || !Array.isArray(raw['results'])) return undefined
+  const keys = Object.keys(raw)
+  return keys.every((key) => SPLUNK_RESULTS_KEYS.has(key))
+    ? raw['results']
+    : undefined
+}
+
+/**
+ * Turn one Splunk search result into a flat event. When `_raw` holds the
+ * event's XML (Splunk's `XmlWinEventLog` source type) or JSON, the event is
+ * read from it, because the extracted fields depend on the search's field
+ * extractions. Otherwise the extracted fields are the event: fields Splunk
+ * adds (`_time`, `host`, `sourcetype`, `date_*`, ...) are dropped, empty
+ * values count as absent, and `EventCode` also gives `EventID` when the
+ * result has none, because Splunk's Windows add-on names the event id so.
+ */
+export function normaliseSplunkResult(
+  result: Record<string, unknown>,
+): SigmaEvent {
+  const fromRaw = eventFromRaw(result['_raw'])
+  if (fromRaw !== undefined) return fromRaw
+
+  const fields = new FieldCollector()
+  for (const [name, value] of Object.entries(result)) {
+    if (isSplunkMetadata(name) || value === '' || value === null) continue
+    fields.add(name, toPlainFieldValue(value))
+  }
+  const event = fields.toEvent()
+  const eventCode = event['EventCode']
+  if (event['EventID'] === undefined && eventCode !== undefined) {
+    event['EventID'] = eventCode
+  }
+  if (event['EventID'] !== undefined) {
+    event['EventID'] = toNumberIfNumeric(event['EventID'])
+  }
+  return event
+}
+
+function isSplunkLine(raw: JsonObject): boolean {
+  const keys = Object.keys(raw)
+  return (
+    ('preview' in raw || 'result' in raw) &&
+    keys.every((key) => SPLUNK_LINE_KEYS.has(key))
+  )
+}
+
+function isSplunkMetadata(name: string): boolean {
+  return (
+    name.startsWith('_') ||
+    name.startsWith('date_') ||
+    name.startsWith('tag::') ||
+    SPLUNK_METADATA.has(name)
+  )
+}
+
+function eventFromRaw(raw: unknown): SigmaEvent | undefined {
+  if (typeof raw !== 'string') return undefined
+  if (looksLikeXml(raw)) {
+    const [first] = parseEventXml(raw).events
+    return first === undefined ? undefined : normaliseEvent(first.record)
+  }
+  if (!raw.trimStart().startsWith('{')) return undefined
+  try {
+    const parsed: unknown = JSON.parse(raw)
+    return isJsonObject(parsed) ? normaliseEvent(parsed) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Return true for a JSON object (not an array and not null). */

@@ -107,6 +107,16 @@ export interface FieldRefTest {
   cased: boolean
 }
 
+/**
+ * `expand` modifier: a placeholder that the configuration gives no values.
+ * It matches no event; the SPL calls the macro
+ * `` `sigma_placeholder_<name>(<field>)` `` for the user to define.
+ */
+export interface PlaceholderTest {
+  kind: 'placeholder'
+  name: string
+}
+
 export type ValueTest =
   | StringTest
   | RegexTest
@@ -115,6 +125,7 @@ export type ValueTest =
   | ExistsTest
   | CidrTest
   | FieldRefTest
+  | PlaceholderTest
 
 export function and(items: Expr[]): Expr {
   const flat: Expr[] = []

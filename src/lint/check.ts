@@ -9,6 +9,8 @@ export interface LintContext {
   relativePath(file: string): string
   /** Today's date as YYYY-MM-DD, for the date checks; defaults to the current UTC date. */
   today?: string
+  /** Ids (lower case) of rules outside a partial run (changed-only, shard), which `related` may name. */
+  outsideIds?: ReadonlySet<string>
 }
 
 /** The documentation of one check id, as `sigma-gate checks` and docs/checks.md show it. */

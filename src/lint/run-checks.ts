@@ -93,8 +93,9 @@ export const RUN_CHECKS: RunCheck[] = [
     bad: 'related:\n    - id: 00000000-0000-0000-0000-000000000000\n      type: derived',
     good: 'related:\n    - id: 929a690e-bef0-4204-a928-ef5e620d6fcc\n      type: derived',
     fix: 'Correct the id, or ignore the finding when the related rule is elsewhere.',
-    runAll(rules, _context, emit) {
+    runAll(rules, context, emit) {
       const ids = new Set(rules.flatMap((rule) => (rule.id ? [rule.id.value.toLowerCase()] : [])))
+      for (const id of context.outsideIds ?? []) ids.add(id)
       const found = new Map<SigmaRule, Diagnostic[]>()
       for (const rule of rules) {
         const unknown = relatedIds(rule).filter((related) => !ids.has(related.value.toLowerCase()))

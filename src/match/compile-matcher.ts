@@ -1,8 +1,8 @@
 import { RE2JS } from 're2js'
 import type { FieldValue, SigmaEvent } from '../events/event.js'
-import type { Expr, FieldExpr, FieldRefTest, ValueTest } from '../ir/expr.js'
+import type { Expr, FieldExpr, FieldRefTest, StringTest, ValueTest } from '../ir/expr.js'
 import { networkContains, parseIp, parseNetwork } from './ip-network.js'
-import { compileWildcard } from './wildcard.js'
+import { compileLowerWildcard, compileWildcard, lowerExactText } from './wildcard.js'
 
 /** A compiled rule: whether one event matches. */
 export type EventPredicate = (event: SigmaEvent) => boolean
@@ -21,15 +21,17 @@ export function compileMatcher(expr: Expr): EventPredicate {
       const items = expr.items.map(compileMatcher)
       return (event) => items.every((item) => item(event))
     }
-    case 'or': {
-      const items = expr.items.map(compileMatcher)
-      return (event) => items.some((item) => item(event))
-    }
+    case 'or':
+      return compileOr(expr.items)
     case 'not': {
       const item = compileMatcher(expr.item)
       return (event) => !item(event)
     }
     case 'keyword': {
+      if (!expr.test.cased) {
+        const matches = compileLowerWildcard(expr.test.parts)
+        return (event) => Object.keys(event).some((field) => lowerValues(event, field).some(matches))
+      }
       const matches = compileWildcard(expr.test.parts, expr.test.cased)
       return (event) => Object.values(event).some((value) => anyValue(value, matches))
     }
@@ -42,17 +44,64 @@ function compileField(expr: FieldExpr): EventPredicate {
   const field = expr.field
   const test = expr.test
   if (test.kind === 'fieldref') return compileFieldRef(field, test)
+  // A placeholder without configured values stands for an empty value list.
+  if (test.kind === 'placeholder') return () => false
   if (test.kind === 'null') return (event) => isEmpty(event[field])
   if (test.kind === 'exists') {
     const exists = test.exists
     return (event) => isEmpty(event[field]) !== exists
   }
+  if (test.kind === 'string' && !test.cased) {
+    const matches = compileLowerWildcard(test.parts)
+    return (event) => lowerValues(event, field).some(matches)
+  }
   const matches = compileValueTest(test)
   return (event) => anyValue(event[field], matches)
 }
 
+/** An uncased string test of one field, which an OR can merge with its siblings. */
+type LowerStringExpr = FieldExpr & { test: StringTest }
+
+function isLowerString(expr: Expr): expr is LowerStringExpr {
+  return expr.kind === 'field' && expr.test.kind === 'string' && !expr.test.cased
+}
+
+/**
+ * Compile an OR. Uncased string tests of the same field (a Sigma value
+ * list) become one test that folds the field once, looks exact values up in
+ * a set and tries the patterns in turn; OR is order-free, so the verdict is
+ * the same.
+ */
+function compileOr(items: Expr[]): EventPredicate {
+  const byField = new Map<string, LowerStringExpr[]>()
+  const others: EventPredicate[] = []
+  for (const item of items) {
+    if (isLowerString(item)) {
+      const group = byField.get(item.field)
+      if (group) group.push(item)
+      else byField.set(item.field, [item])
+    } else others.push(compileMatcher(item))
+  }
+  const tests = [...[...byField].map(([field, group]) => compileValueList(field, group)), ...others]
+  if (tests.length === 1) return tests[0] as EventPredicate
+  return (event) => tests.some((test) => test(event))
+}
+
+function compileValueList(field: string, group: LowerStringExpr[]): EventPredicate {
+  if (group.length === 1) return compileField(group[0] as LowerStringExpr)
+  const exact = new Set<string>()
+  const patterns: ((value: string) => boolean)[] = []
+  for (const item of group) {
+    const text = lowerExactText(item.test.parts)
+    if (text !== undefined) exact.add(text)
+    else patterns.push(compileLowerWildcard(item.test.parts))
+  }
+  const matches = (value: string): boolean => exact.has(value) || patterns.some((pattern) => pattern(value))
+  return (event) => lowerValues(event, field).some(matches)
+}
+
 /** A test of one scalar value, already turned into text. */
-function compileValueTest(test: Exclude<ValueTest, { kind: 'fieldref' | 'null' | 'exists' }>): (value: string) => boolean {
+function compileValueTest(test: Exclude<ValueTest, { kind: 'fieldref' | 'null' | 'exists' | 'placeholder' }>): (value: string) => boolean {
   switch (test.kind) {
     case 'string':
       return compileWildcard(test.parts, test.cased)
@@ -112,6 +161,32 @@ function anyValue(value: FieldValue | undefined, matches: (text: string) => bool
   if (value === undefined || value === null) return false
   if (Array.isArray(value)) return value.some((item) => anyValue(item, matches))
   return matches(String(value))
+}
+
+// The lower-cased values of each field of the event being matched, shared
+// by every test of every rule. Events are read-only once matching starts;
+// the last event is kept at hand because callers try many rules in a row.
+const lowerCache = new WeakMap<SigmaEvent, Map<string, string[]>>()
+let lastEvent: SigmaEvent | undefined
+let lastFields = new Map<string, string[]>()
+
+/**
+ * Return the lower-cased text of each value of a field, empty when absent or
+ * null; computed once per event and field.
+ */
+export function lowerValues(event: SigmaEvent, field: string): string[] {
+  if (event !== lastEvent) {
+    let fields = lowerCache.get(event)
+    if (!fields) lowerCache.set(event, (fields = new Map()))
+    lastEvent = event
+    lastFields = fields
+  }
+  let values = lastFields.get(field)
+  if (values === undefined) {
+    values = textValues(event[field]).map((text) => text.toLowerCase())
+    lastFields.set(field, values)
+  }
+  return values
 }
 
 function textValues(value: FieldValue | undefined): string[] {

@@ -9,27 +9,46 @@ export type ValueMatcher = (value: string) => boolean
  * linear scan with single-star backtracking, so no value can make it slow.
  */
 export function compileWildcard(parts: PatternPart[], cased: boolean): ValueMatcher {
-  const fold = cased ? (text: string) => text : (text: string) => text.toLowerCase()
-  const tokens = normalise(parts, fold)
+  if (cased) return compileTokens(normalise(parts, (text) => text))
+  const matches = compileLowerWildcard(parts)
+  return (value) => matches(value.toLowerCase())
+}
 
+/**
+ * Compile an uncased pattern into a matcher of values that the caller has
+ * already lower-cased, so a value shared by many tests is folded once.
+ */
+export function compileLowerWildcard(parts: PatternPart[]): ValueMatcher {
+  return compileTokens(normalise(parts, (text) => text.toLowerCase()))
+}
+
+/** Return the literal text of a pattern without wildcards, lower-cased, or undefined. */
+export function lowerExactText(parts: PatternPart[]): string | undefined {
+  const tokens = normalise(parts, (text) => text.toLowerCase())
+  if (tokens.length === 0) return ''
+  return tokens.length === 1 && typeof tokens[0] === 'string' ? tokens[0] : undefined
+}
+
+/** Match tokens that are already folded as the values will be. */
+function compileTokens(tokens: Token[]): ValueMatcher {
   if (tokens.length === 0) return (value) => value === ''
   if (tokens.length === 1 && typeof tokens[0] === 'string') {
     const text = tokens[0]
-    return (value) => fold(value) === text
+    return (value) => value === text
   }
   const first = tokens[0]
   const last = tokens[tokens.length - 1]
   if (tokens.length === 3 && first === ANY && last === ANY && typeof tokens[1] === 'string') {
     const text = tokens[1]
-    return (value) => fold(value).includes(text)
+    return (value) => value.includes(text)
   }
   if (tokens.length === 2 && first === ANY && typeof last === 'string') {
-    return (value) => fold(value).endsWith(last)
+    return (value) => value.endsWith(last)
   }
   if (tokens.length === 2 && last === ANY && typeof first === 'string') {
-    return (value) => fold(value).startsWith(first)
+    return (value) => value.startsWith(first)
   }
-  return (value) => globMatch(tokens, fold(value))
+  return (value) => globMatch(tokens, value)
 }
 
 const ANY = 0

@@ -79,3 +79,12 @@ export function applySysmonLogsource(expr: Expr, mapping: SysmonMapping): Expr {
   )
   return and([eventIds, expr])
 }
+
+/** Statuses whose rules are checked but never deployed. */
+export const SKIPPED_STATUSES: readonly string[] = ['deprecated', 'unsupported']
+
+/** Return the rule's status when it keeps the rule out of the outputs. */
+export function skippedStatus(rule: SigmaRule): string | undefined {
+  const status = rule.status?.value
+  return status !== undefined && SKIPPED_STATUSES.includes(status) ? status : undefined
+}

@@ -3,11 +3,21 @@ export type CountKind = 'at-least' | 'exactly' | 'at-most'
 
 /**
  * The verdict a fixture case expects of the rule. `match` means at least one
- * event matches, `no-match` none, and a count kind bounds the number of
- * matches.
+ * event matches, `no-match` none, `all` every event (the `tp:` list of a
+ * fixture file), and a count kind bounds the number of matches.
  */
 export type Expectation =
-  { kind: 'match' } | { kind: 'no-match' } | { kind: CountKind; count: number }
+  | { kind: 'match' }
+  | { kind: 'no-match' }
+  | { kind: 'all' }
+  | { kind: CountKind; count: number }
+
+/**
+ * What a case shows about a rule: `tp` that it detects something (the case
+ * needs a match), `fp` that it stays quiet on something (the case allows
+ * none), `other` for bounds that allow both.
+ */
+export type CaseRole = 'tp' | 'fp' | 'other'
 
 export const COUNT_KINDS: readonly CountKind[] = [
   'at-least',
@@ -15,24 +25,38 @@ export const COUNT_KINDS: readonly CountKind[] = [
   'at-most',
 ]
 
-/** Describe an expectation as fixture files write it: 'match', 'at-least 2'. */
+/**
+ * Describe an expectation as fixture files write it: 'match', 'at-least 2',
+ * and 'all' for a `tp:` entry.
+ */
 export function describeExpectation(expectation: Expectation): string {
-  if (expectation.kind === 'match' || expectation.kind === 'no-match') {
+  if (
+    expectation.kind === 'match' ||
+    expectation.kind === 'no-match' ||
+    expectation.kind === 'all'
+  ) {
     return expectation.kind
   }
   return `${expectation.kind} ${expectation.count}`
 }
 
-/** Return true when `matches` matching events satisfy the expectation. */
+/**
+ * Return true when `matches` matching events out of `total` satisfy the
+ * expectation. `total` matters only for `all`, which also needs at least one
+ * event.
+ */
 export function expectationMet(
   expectation: Expectation,
   matches: number,
+  total: number = matches,
 ): boolean {
   switch (expectation.kind) {
     case 'match':
       return matches >= 1
     case 'no-match':
       return matches === 0
+    case 'all':
+      return total >= 1 && matches === total
     case 'at-least':
       return matches >= expectation.count
     case 'exactly':
@@ -61,6 +85,22 @@ export function parseExpectation(value: unknown): Expectation | undefined {
     return undefined
   }
   return { kind, count }
+}
+
+/** Classify a case for the fixture policy's counts of true and false positives. */
+export function caseRole(expectation: Expectation): CaseRole {
+  switch (expectation.kind) {
+    case 'match':
+    case 'all':
+      return 'tp'
+    case 'no-match':
+      return 'fp'
+    case 'at-least':
+    case 'exactly':
+      return expectation.count >= 1 ? 'tp' : 'fp'
+    case 'at-most':
+      return expectation.count === 0 ? 'fp' : 'other'
+  }
 }
 
 function isCountKind(value: string): value is CountKind {

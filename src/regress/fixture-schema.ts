@@ -9,14 +9,18 @@ import type { PathSegment, YamlSource } from './fixture-yaml.js'
 /** Schema problems of a fixture file and the cases they make unusable. */
 export interface SchemaCheck {
   diagnostics: Diagnostic[]
-  /** Indexes of cases with errors; they are not run. */
-  invalidCases: Set<number>
+  /** Entries with errors as `list/index` (`cases/0`, `tp/2`); they are not run. */
+  invalidCases: Set<string>
   /** True when the file's shape leaves no cases to read at all. */
   unusable: boolean
 }
 
 const TOP_LEVEL_KEYS = Object.keys(schema.properties)
 const CASE_KEYS = Object.keys(schema.definitions.case.properties)
+const SAMPLE_KEYS = Object.keys(schema.definitions.sample.properties)
+/** The lists of a fixture file whose entries are cases. */
+export const CASE_LISTS = ['cases', 'tp', 'fp'] as const
+export type CaseList = (typeof CASE_LISTS)[number]
 const EVENT_SOURCES = ['event', 'events', 'file']
 const EXPECT_HINT =
   'Use match, no-match, or one bound with a whole number such as { at-least: 1 }, { exactly: 2 } or { at-most: 3 }.'
@@ -46,20 +50,22 @@ export function checkFixtureSchema(
   return reporter.result()
 }
 
-/** Errors of a oneOf's branches only restate the oneOf error itself. */
+/** Errors of a oneOf's or anyOf's branches only restate that error itself. */
 function isInsideOneOf(error: ErrorObject): boolean {
-  return error.schemaPath.includes('/oneOf/')
+  return (
+    error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/anyOf/')
+  )
 }
 
 class SchemaReporter {
   private readonly diagnostics: Diagnostic[] = []
-  private readonly invalidCases = new Set<number>()
+  private readonly invalidCases = new Set<string>()
   private unusable = false
   private readonly pendingSourceErrors: Array<{
     error: ErrorObject
     path: PathSegment[]
   }> = []
-  private readonly sourceTypos = new Set<number>()
+  private readonly sourceTypos = new Set<string>()
 
   constructor(
     private readonly source: YamlSource,
@@ -89,6 +95,11 @@ class SchemaReporter {
       case 'oneOf':
         this.pendingSourceErrors.push({ error, path })
         return
+      case 'anyOf':
+        return this.add(
+          startOf(this.source.spanOf(path)),
+          "The fixture file has no 'cases', 'tp' or 'fp' list. Add 'cases:' with at least one case, or 'tp:' and 'fp:' with events the rule must and must not match.",
+        )
       default:
         return this.add(
           this.source.spanOf(path),
@@ -133,15 +144,20 @@ class SchemaReporter {
   }
 
   private reportUnknownKey(path: PathSegment[], key: string): void {
-    const known = path.length === 0 ? TOP_LEVEL_KEYS : CASE_KEYS
+    const known =
+      path.length === 0
+        ? TOP_LEVEL_KEYS
+        : path[0] === 'cases'
+          ? CASE_KEYS
+          : SAMPLE_KEYS
     const closest = closestName(key, known)
-    const caseIndex = path[1]
+    const entry = entryKey(path)
     if (
-      typeof caseIndex === 'number' &&
+      entry !== undefined &&
       closest !== undefined &&
       EVENT_SOURCES.includes(closest)
     ) {
-      this.sourceTypos.add(caseIndex)
+      this.sourceTypos.add(entry)
     }
 
     const where =
@@ -212,7 +228,7 @@ class SchemaReporter {
   }
 
   private reportEventSource(path: PathSegment[]): void {
-    const caseIndex = path[1]
+    const entry = entryKey(path)
     const value = valueAt(this.source.value, path)
     if (!isObject(value)) return
 
@@ -220,8 +236,7 @@ class SchemaReporter {
     const where = describePath(path, this.source.value)
 
     if (present.length === 0) {
-      if (typeof caseIndex === 'number' && this.sourceTypos.has(caseIndex))
-        return
+      if (entry !== undefined && this.sourceTypos.has(entry)) return
       const message = `${capitalise(where)} has no events. Add 'event' (one event), 'events' (a list) or 'file' (an event file).`
       this.add(startOf(this.source.spanOf(path)), message)
       return
@@ -233,9 +248,9 @@ class SchemaReporter {
   }
 
   private markInvalid(path: PathSegment[], error?: ErrorObject): void {
-    const caseIndex = path[1]
-    if (path[0] === 'cases' && typeof caseIndex === 'number') {
-      this.invalidCases.add(caseIndex)
+    const entry = entryKey(path)
+    if (entry !== undefined) {
+      this.invalidCases.add(entry)
       return
     }
     const unknownTopKey =
@@ -248,6 +263,17 @@ class SchemaReporter {
       diagnosticAt(span, check, 'error', message, this.file),
     )
   }
+}
+
+/** Return `list/index` for a path into a case list, such as `tp/2`. */
+export function entryKey(path: readonly PathSegment[]): string | undefined {
+  const [list, index] = path
+  if (typeof list !== 'string' || !isCaseList(list)) return undefined
+  return typeof index === 'number' ? `${list}/${index}` : undefined
+}
+
+function isCaseList(value: PathSegment): value is CaseList {
+  return (CASE_LISTS as readonly PathSegment[]).includes(value)
 }
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -274,12 +300,13 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
 function describePath(path: readonly PathSegment[], root: unknown): string {
   const [first, caseIndex, key, item] = path
   if (first === undefined) return 'the fixture file'
-  if (first !== 'cases' || typeof caseIndex !== 'number')
+  if (!isCaseList(first) || typeof caseIndex !== 'number')
     return `'${path.join('.')}'`
 
-  const name = valueAt(root, ['cases', caseIndex, 'name'])
+  const name = valueAt(root, [first, caseIndex, 'name'])
   const label = typeof name === 'string' && name !== '' ? ` ('${name}')` : ''
-  const caseText = `case ${caseIndex + 1}${label}`
+  const noun = first === 'cases' ? 'case' : `${first} entry`
+  const caseText = `${noun} ${caseIndex + 1}${label}`
   if (key === undefined) return caseText
   if (key === 'events' && typeof item === 'number')
     return `event ${item + 1} of 'events' in ${caseText}`

@@ -10,6 +10,7 @@ import {
 } from 'yaml'
 import type { Diagnostic, Span } from '../diagnostic.js'
 import { diagnosticAt } from '../diagnostic.js'
+import { expandDocument } from '../limits/yaml-limits.js'
 
 /** A step into a YAML value: a map key or a list index. */
 export type PathSegment = string | number
@@ -49,8 +50,10 @@ export function parseYamlSource(
   const diagnostics = yamlDiagnostics(document, lineCounter, file, check)
   const broken = document.errors.length > 0
   const source = new DocumentPositions(document, lineCounter)
+  const expanded = broken ? { value: undefined } : expandDocument(() => document.toJS({ maxAliasCount: 1000 }), document, lineCounter, check)
+  if ('diagnostic' in expanded) diagnostics.push({ ...expanded.diagnostic, file })
   return {
-    value: broken ? undefined : document.toJS({ maxAliasCount: 1000 }),
+    value: 'value' in expanded ? expanded.value : undefined,
     diagnostics,
     spanOf: (path) => source.spanOf(path),
     keySpanOf: (path, key) => source.keySpanOf(path, key),

@@ -65,8 +65,7 @@ export async function loadRegressionCases(
     result,
   }
   for (const entry of entries.entries) {
-    const regressionCase = await buildRegressionCase(entry, context)
-    if (regressionCase !== undefined) result.cases.push(regressionCase)
+    result.cases.push(...(await buildRegressionCases(entry, context)))
   }
   return result
 }
@@ -140,10 +139,14 @@ interface EntryContext {
   result: FixtureCases
 }
 
-async function buildRegressionCase(
+/**
+ * Build the cases of one entry: one reading the evtx_dump `.json`, and with
+ * `options.regressionEvtx` a second one reading the binary `.evtx` itself.
+ */
+async function buildRegressionCases(
   entry: RegressionEntry,
   context: EntryContext,
-): Promise<FixtureCase | undefined> {
+): Promise<FixtureCase[]> {
   const { infoPath, options, result } = context
   const entrySpan = context.source.spanOf([
     'regression_tests_info',
@@ -166,10 +169,27 @@ async function buildRegressionCase(
         infoPath,
       ),
     )
-    return undefined
+    return []
   }
 
+  const evtxFile =
+    evtx.status === 'inside' && !evtx.isDirectory ? evtx.path : undefined
+  const evtxCase: FixtureCase | undefined =
+    options.regressionEvtx === true && evtxFile !== undefined
+      ? {
+          name: entry.name,
+          expect: { kind: 'at-least', count: entry.matchCount },
+          events: [],
+          eventFile: evtxFile,
+          streamEvents: true,
+          fixture: evtxFile,
+          span: entrySpan,
+          file: infoPath,
+        }
+      : undefined
+
   const json = await findEventJson(evtx.path, context)
+  if (json === undefined && evtxCase !== undefined) return [evtxCase]
   if (json === undefined) {
     const message = `Regression events for '${entry.path}' were not found: there is no evtx_dump JSON file '${jsonNameFor(entry.path)}' next to it. Export the .evtx file with evtx_dump to that name.`
     result.diagnostics.push(
@@ -180,22 +200,27 @@ async function buildRegressionCase(
         message,
       ),
     )
-    return undefined
+    return []
   }
 
-  const loaded = await loadEventFile(json)
-  result.diagnostics.push(...loaded.diagnostics)
-  const regressionCase: FixtureCase = {
+  const jsonCase: FixtureCase = {
     name: entry.name,
     expect: { kind: 'at-least', count: entry.matchCount },
-    events: loaded.events,
+    events: [],
+    eventFile: json,
     fixture: json,
     span: entrySpan,
     file: infoPath,
   }
-  if (evtx.status === 'inside' && !evtx.isDirectory)
-    regressionCase.evtx = evtx.path
-  return regressionCase
+  if (options.stream === true) jsonCase.streamEvents = true
+  else {
+    const limits = options.limits === undefined ? {} : { limits: options.limits }
+    const loaded = await loadEventFile(json, limits)
+    result.diagnostics.push(...loaded.diagnostics)
+    jsonCase.events = loaded.events
+  }
+  if (evtxFile !== undefined) jsonCase.evtx = evtxFile
+  return evtxCase === undefined ? [jsonCase] : [jsonCase, evtxCase]
 }
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Diagnostic, Severity } from '../diagnostic.js'
 import type { Report, RuleReport, TestResult } from './report.js'
+import { summariseExplanation } from './explanation-text.js'
 import { countOf, failingTests, sortDiagnostics } from './report-order.js'
 import { describeTestCounts } from './text-report.js'
 
@@ -44,6 +45,11 @@ export interface AnnotationOptions {
   root: string | ((file: string) => string)
   /** Slots left per level; defaults to `ANNOTATIONS_PER_LEVEL` each. */
   budget?: Partial<AnnotationBudget>
+  /**
+   * Repository paths a pull request changed. Annotations on these files take
+   * the limited slots first, since reviewers see them in the diff.
+   */
+  changedFiles?: ReadonlySet<string>
 }
 
 /** Title of the failing-test annotations, styled like a check id. */
@@ -69,8 +75,12 @@ export function buildAnnotations(
 ): Annotation[] {
   const budget = resolveBudget(options.budget)
   const candidates = collectAnnotations(report, options)
+  const changed = options.changedFiles
   const byLevel = levels.map((level) =>
-    candidates.filter((annotation) => annotation.level === level),
+    preferChanged(
+      candidates.filter((annotation) => annotation.level === level),
+      changed,
+    ),
   )
 
   const overflows = levels.some(
@@ -107,6 +117,22 @@ export function toRepositoryPath(
   if (relative === '' || outside) return undefined
 
   return relative.split(path.sep).join('/')
+}
+
+/** Move annotations on changed files to the front, keeping report order. */
+function preferChanged(
+  annotations: Annotation[],
+  changed: ReadonlySet<string> | undefined,
+): Annotation[] {
+  if (changed === undefined || changed.size === 0) return annotations
+
+  const inChanged = (annotation: Annotation): boolean =>
+    annotation.properties.file !== undefined &&
+    changed.has(annotation.properties.file)
+  return [
+    ...annotations.filter(inChanged),
+    ...annotations.filter((annotation) => !inChanged(annotation)),
+  ]
 }
 
 function resolveBudget(
@@ -186,6 +212,9 @@ function annotateFailingTest(
   const counts = describeTestCounts(test)
   let message = `Test '${test.name}' of rule '${rule.path}' failed: ${counts}.`
   if (test.reason !== undefined) message += ` ${test.reason}`
+  if (test.explanation !== undefined) {
+    message += ` ${summariseExplanation(test.explanation)}`
+  }
 
   const properties: AnnotationProperties = { title: FAILING_TEST_TITLE }
   // The case's own line is in the file that defines it, which for a case

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostic.js'
+import type { CoveredTechnique } from './attack-coverage.js'
 import type { FailOn, Report, RuleReport, TestResult } from './report.js'
 import { describeFailure } from './failure-message.js'
 import { formatRuleLabel, formatTestLocation } from './text-report.js'
@@ -17,7 +18,34 @@ export interface JobSummaryOptions {
   maxBytes?: number
   /** Characters per table cell before escaping; longer text is cut. */
   maxCellLength?: number
+  /** Turn a report path and line range into a link to those lines. */
+  linkTo?: LinkToLines
+  /** Techniques covered by the converted rules, for the ATT&CK section. */
+  coverage?: readonly CoveredTechnique[]
+  /** SPL of the rules a pull request changed, shown collapsed. */
+  changedSpl?: readonly ChangedRuleSpl[]
 }
+
+/** Build a URL to lines of a file given by its report path, if it can. */
+export type LinkToLines = (
+  reportPath: string,
+  line: number,
+  endLine?: number,
+) => string | undefined
+
+/** SPL of one changed rule before and after a pull request. */
+export interface ChangedRuleSpl {
+  /** Rule path relative to the working directory. */
+  path: string
+  title: string | null
+  /** SPL on the base branch; undefined for a new rule or one that failed there. */
+  before?: readonly string[]
+  /** SPL of the pull request's version; empty when it does not convert. */
+  after: readonly string[]
+}
+
+/** A table cell: plain text, or Markdown that is already escaped. */
+type Cell = string | { markdown: string }
 
 /**
  * Default byte budget for table rows. GitHub drops a step's whole summary
@@ -32,7 +60,13 @@ const defaults = {
   maxCellLength: 300,
 }
 
-type Limits = typeof defaults
+type Limits = typeof defaults & { linkTo?: LinkToLines }
+
+/** Bytes of SPL shown in the collapsed preview of changed rules. */
+export const SPL_PREVIEW_BYTES = 128 * 1024
+
+/** Techniques listed by name in the coverage section. */
+const MAX_LISTED_TECHNIQUES = 200
 
 const loggedNote = 'The step log lists them all.'
 
@@ -52,6 +86,7 @@ export function buildJobSummary(
   options: JobSummaryOptions,
 ): string {
   const limits: Limits = { ...defaults, ...definedOnly(options) }
+  if (options.linkTo !== undefined) limits.linkTo = options.linkTo
   const budget: ByteBudget = { remaining: limits.maxBytes }
   const sections = [
     '## sigma-gate',
@@ -60,6 +95,8 @@ export function buildJobSummary(
     formatFindings(report, limits, budget),
     formatFailingTests(report, limits, budget),
     formatConversion(report, limits, budget),
+    formatCoverage(options.coverage),
+    formatSplPreview(options.changedSpl ?? []),
   ]
 
   return sections.filter((section) => section !== '').join('\n\n') + '\n'
@@ -120,8 +157,8 @@ function formatFindings(
   const findings = collectFindings(report)
   if (findings.length === 0) return ''
 
-  const rows = findings.map(({ diagnostic, file }) => [
-    file === undefined ? '' : `${file}:${diagnostic.line}:${diagnostic.column}`,
+  const rows = findings.map(({ diagnostic, file }): Cell[] => [
+    locationCell(file, diagnostic, limits.linkTo),
     diagnostic.severity,
     diagnostic.check,
     diagnostic.message,
@@ -159,7 +196,7 @@ function formatFailingTests(
   budget: ByteBudget,
 ): string {
   const rows = report.rules.flatMap((rule) =>
-    failingTests(rule).map((test) => formatTestRow(rule, test)),
+    failingTests(rule).map((test) => formatTestRow(rule, test, limits.linkTo)),
   )
   if (rows.length === 0) return ''
 
@@ -171,11 +208,17 @@ function formatFailingTests(
   )
 }
 
-function formatTestRow(rule: RuleReport, test: TestResult): string[] {
+function formatTestRow(
+  rule: RuleReport,
+  test: TestResult,
+  linkTo: LinkToLines | undefined,
+): Cell[] {
+  const url = linkTo?.(test.caseFile ?? test.fixture, test.line ?? 1)
+  const location = formatTestLocation(test)
   return [
     formatRuleLabel(rule),
     test.name,
-    formatTestLocation(test),
+    url === undefined ? location : linkCell(location, url),
     test.expected,
     String(test.native),
     String(test.spl),
@@ -196,7 +239,7 @@ function formatConversion(
   const unconverted = report.rules.filter((rule) => rule.spl.length === 0)
   if (unconverted.length === 0) return `### Conversion\n\n${line}`
 
-  const rows = unconverted.map((rule) => [
+  const rows = unconverted.map((rule): Cell[] => [
     formatRuleLabel(rule),
     rule.title ?? '',
   ])
@@ -218,7 +261,7 @@ interface TableOptions {
 function formatTable(
   heading: string,
   header: readonly string[],
-  rows: readonly string[][],
+  rows: readonly Cell[][],
   { limits, budget, leftOutNote }: TableOptions,
 ): string {
   const lines = [
@@ -246,9 +289,84 @@ function formatTable(
   return parts.join('\n\n')
 }
 
-function formatRow(cells: readonly string[], maxCellLength: number): string {
-  const escaped = cells.map((cell) => escapeTableCell(cut(cell, maxCellLength)))
+function formatRow(cells: readonly Cell[], maxCellLength: number): string {
+  const escaped = cells.map((cell) =>
+    typeof cell === 'string'
+      ? escapeTableCell(cut(cell, maxCellLength))
+      : cell.markdown,
+  )
   return `| ${escaped.join(' | ')} |`
+}
+
+/** Make a Markdown link cell; the text is escaped, the URL percent-encoded. */
+function linkCell(text: string, url: string): Cell {
+  const href = encodeURI(url).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  return { markdown: `[${escapeTableCell(text)}](${href})` }
+}
+
+function locationCell(
+  file: string | undefined,
+  diagnostic: Diagnostic,
+  linkTo: LinkToLines | undefined,
+): Cell {
+  if (file === undefined) return ''
+
+  const text = `${file}:${diagnostic.line}:${diagnostic.column}`
+  const url = linkTo?.(file, diagnostic.line, diagnostic.endLine)
+  return url === undefined ? text : linkCell(text, url)
+}
+
+function formatCoverage(coverage: readonly CoveredTechnique[] | undefined): string {
+  if (coverage === undefined) return ''
+  if (coverage.length === 0) {
+    return '### ATT&CK coverage\n\nNo converted rule tags an ATT&CK technique.'
+  }
+
+  const byTactic = new Map<string, number>()
+  for (const entry of coverage) {
+    for (const name of entry.tactics) byTactic.set(name, (byTactic.get(name) ?? 0) + 1)
+  }
+
+  const tacticRows = [...byTactic].map(([name, count]) => `| ${escapeTableCell(name)} | ${count} |`)
+  const listed = coverage.slice(0, MAX_LISTED_TECHNIQUES).map(
+    (entry) => `${entry.id} ${escapeTableCell(entry.name)} (${countOf(entry.rules.length, 'rule')})`,
+  )
+  const more = coverage.length - listed.length
+  const tail = more > 0 ? `\n\n_${countOf(more, 'more technique')} in the Navigator layer._` : ''
+  return [
+    '### ATT&CK coverage',
+    `${countOf(coverage.length, 'technique')} covered by converted rules.`,
+    ['| Tactic | Techniques |', '| --- | ---: |', ...tacticRows].join('\n'),
+    `<details><summary>Techniques</summary>\n\n${listed.join('<br>\n')}${tail}\n\n</details>`,
+  ].join('\n\n')
+}
+
+function formatSplPreview(changed: readonly ChangedRuleSpl[]): string {
+  if (changed.length === 0) return ''
+
+  let remaining = SPL_PREVIEW_BYTES
+  const blocks: string[] = []
+  for (const rule of changed) {
+    const spl = rule.after.length === 0 ? '(no SPL: the rule did not convert)' : rule.after.join('\n')
+    const block = `<details><summary><code>${escapeHtml(rule.path)}</code></summary>\n\n<pre>${escapeHtml(spl)}</pre>\n\n</details>`
+    const size = Buffer.byteLength(block, 'utf8')
+    if (size > remaining) break
+
+    remaining -= size
+    blocks.push(block)
+  }
+
+  const leftOut = changed.length - blocks.length
+  if (leftOut > 0) {
+    blocks.push(`_SPL of ${countOf(leftOut, 'more changed rule')} left out to keep the summary under GitHub's size limit; the SPL artifact has it._`)
+  }
+
+  return [`### SPL of changed rules`, ...blocks].join('\n\n')
+}
+
+/** Escape text for HTML content such as a `<pre>` block. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 function formatLeftOut(count: number, note: string): string {

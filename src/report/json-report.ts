@@ -17,6 +17,7 @@ const keyOrder = [
   'path',
   'id',
   'title',
+  'tags',
   'document',
   'check',
   'severity',

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostic.js'
+import type { Explanation } from '../match/explain.js'
 
 /** Version of the JSON report shape; fields are added, never renamed. */
 export const REPORT_VERSION = 1
@@ -8,7 +9,7 @@ export interface TestResult {
   name: string
   /** Path of the file the events came from, relative to the working directory. */
   fixture: string
-  /** `match`, `no-match`, `at-least 1`, `exactly 2`, `at-most 0`. */
+  /** `match`, `no-match`, `all` (a `tp:` entry), `at-least 1`, `exactly 2`, `at-most 0`. */
   expected: string
   /** Matching events found by the native matcher. */
   native: number
@@ -24,6 +25,8 @@ export interface TestResult {
   caseFile?: string
   /** Line of the case in `caseFile`. */
   line?: number
+  /** For a failing test: why one of its events matched or not, per selection and field. */
+  explanation?: Explanation
 }
 
 export interface RuleReport {
@@ -31,6 +34,8 @@ export interface RuleReport {
   path: string
   id: string | null
   title: string | null
+  /** The rule's `tags` as written, e.g. `attack.t1059.001`; absent when it has none. */
+  tags?: string[]
   /** 0-based position of the rule document in its file, for multi-document files. */
   document?: number
   diagnostics: Diagnostic[]

@@ -1,4 +1,5 @@
 import type { Diagnostic, Severity } from '../diagnostic.js'
+import { formatExplanationLines } from './explanation-text.js'
 import type { Report, RuleReport, TestResult } from './report.js'
 import {
   countOf,
@@ -136,7 +137,10 @@ function formatFailingTest(test: TestResult, paint: Paint): string {
   const counts = describeTestCounts(test)
   let line = `test '${name}' ${failed} on ${location}: ${counts}`
   if (test.reason !== undefined) line += `. ${toSingleLine(test.reason)}`
-  return line
+  if (test.explanation === undefined) return line
+
+  const details = formatExplanationLines(test.explanation)
+  return [line, ...details.map((detail) => `    ${toSingleLine(detail)}`)].join('\n')
 }
 
 function formatOtherFindings(

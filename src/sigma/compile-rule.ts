@@ -1,8 +1,17 @@
 import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
 import { or, type Expr } from '../ir/expr.js'
+import { DEFAULT_LIMITS, type Limits } from '../limits/limits.js'
 import { parseCondition } from './condition.js'
-import { DetectionLowering } from './detection.js'
+import { DetectionLowering, type DetectionOptions } from './detection.js'
 import type { SigmaRule } from './rule.js'
+
+/** A rule's detection as IR, with each selection's own expression. */
+export interface CompiledDetection {
+  expr?: Expr
+  diagnostics: Diagnostic[]
+  /** Selection name → its lowered expression; set when `expr` is. */
+  selections?: ReadonlyMap<string, Expr>
+}
 
 /**
  * Lower a rule's detection into one IR expression: every selection, then the
@@ -10,10 +19,10 @@ import type { SigmaRule } from './rule.js'
  * expression when the condition cannot be read, so a broken rule never
  * matches by accident.
  */
-export function compileDetection(rule: SigmaRule): { expr?: Expr; diagnostics: Diagnostic[] } {
+export function compileDetection(rule: SigmaRule, limits: Limits = DEFAULT_LIMITS, options: DetectionOptions = {}): CompiledDetection {
   const detection = rule.detection
   if (!detection) return { diagnostics: [] }
-  const lowering = new DetectionLowering(rule.lineCounter)
+  const lowering = new DetectionLowering(rule.lineCounter, { maxRegexLength: limits.regexLength, ...options })
   const table = new Map<string, Expr>()
   for (const selection of detection.selections) {
     table.set(selection.name, lowering.selection(selection.node, selection.span))
@@ -24,7 +33,7 @@ export function compileDetection(rule: SigmaRule): { expr?: Expr; diagnostics: D
   const conditions: Expr[] = []
   let broken = detection.condition.length === 0
   for (const condition of detection.condition) {
-    const result = parseCondition(condition, table, used)
+    const result = parseCondition(condition, table, used, limits)
     diagnostics.push(...result.diagnostics)
     if (result.expr) conditions.push(result.expr)
     else broken = true
@@ -37,5 +46,7 @@ export function compileDetection(rule: SigmaRule): { expr?: Expr; diagnostics: D
     }
   }
   if (broken) return { diagnostics }
-  return { expr: or(conditions), diagnostics }
+  // The table's expressions are the very nodes inside `expr`, which lets
+  // src/match/explain.ts tell which selection a field test belongs to.
+  return { expr: or(conditions), diagnostics, selections: table }
 }

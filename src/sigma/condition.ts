@@ -1,5 +1,7 @@
+import { RE2JS } from 're2js'
 import { diagnosticAt, type Diagnostic, type Span } from '../diagnostic.js'
 import { and, not, or, type Expr } from '../ir/expr.js'
+import { DEFAULT_LIMITS, limitDiagnostic, type Limits } from '../limits/limits.js'
 import type { Located } from './rule.js'
 
 /** The condition's view of the selections: name → lowered expression. */
@@ -21,8 +23,9 @@ export function parseCondition(
   condition: Located<string>,
   selections: SelectionTable,
   used: Set<string>,
+  limits: Limits = DEFAULT_LIMITS,
 ): { expr?: Expr; diagnostics: Diagnostic[] } {
-  const parser = new ConditionParser(condition, selections, used)
+  const parser = new ConditionParser(condition, selections, used, limits)
   const expr = parser.parse()
   return expr ? { expr, diagnostics: parser.diagnostics } : { diagnostics: parser.diagnostics }
 }
@@ -31,11 +34,14 @@ class ConditionParser {
   readonly diagnostics: Diagnostic[] = []
   private readonly tokens: Token[]
   private position = 0
+  /** Open parentheses and `not`s around the current token; bounded so deep input cannot overflow the stack. */
+  private depth = 0
 
   constructor(
     private readonly condition: Located<string>,
     private readonly selections: SelectionTable,
     private readonly used: Set<string>,
+    private readonly limits: Limits,
   ) {
     this.tokens = tokenize(condition.value)
   }
@@ -80,14 +86,22 @@ class ConditionParser {
   }
 
   private notExpr(): Expr {
-    if (this.accept('not')) return not(this.notExpr())
+    const token = this.peek()
+    if (token && this.accept('not')) {
+      this.enter(token)
+      const inner = this.notExpr()
+      this.depth--
+      return not(inner)
+    }
     return this.primary()
   }
 
   private primary(): Expr {
     const token = this.next('an expression')
     if (token.text === '(') {
+      this.enter(token)
       const inner = this.orExpr()
+      this.depth--
       const close = this.peek()
       if (close?.text !== ')') {
         throw this.syntax(close ?? token, `Missing ')' for the '(' at column ${this.column(token)}.`)
@@ -113,6 +127,11 @@ class ConditionParser {
       throw this.syntax(quantifier, `'${quantifier.text} of' is not a quantifier. Use '1 of', 'all of' or a positive number such as '2 of'.`)
     }
     if (count === 1) return or(names.map((name) => this.reference(name)))
+    const terms = binomial(names.length, count)
+    if (terms > this.limits.conditionTerms) {
+      const subject = `'${quantifier.text} of ${target.text}' over ${names.length} selections expands to ${terms} combinations, which`
+      throw new ConditionError(limitDiagnostic(this.tokenSpan(quantifier), 'limits/condition-terms', subject, 'conditionTerms', this.limits.conditionTerms))
+    }
     return or(combinations(names, count).map((group) => and(group.map((name) => this.reference(name)))))
   }
 
@@ -145,6 +164,13 @@ class ConditionParser {
 
   private reference(name: string): Expr {
     return this.selections.get(name) ?? { kind: 'const', value: false }
+  }
+
+  private enter(token: Token): void {
+    this.depth++
+    if (this.depth <= this.limits.nestingDepth) return
+    const subject = `The condition nests parentheses and 'not' more than ${this.limits.nestingDepth} levels deep, which`
+    throw new ConditionError(limitDiagnostic(this.tokenSpan(token), 'limits/nesting-depth', subject, 'nestingDepth', this.limits.nestingDepth))
   }
 
   private accept(text: string): boolean {
@@ -205,12 +231,21 @@ function isOperator(text: string): boolean {
   return text === 'and' || text === 'or' || text === 'not' || text === 'of'
 }
 
-function wildcardRegExp(pattern: string): RegExp {
+/** Compile a selection-name pattern; RE2 keeps `a*a*a*…` linear on long names. */
+function wildcardRegExp(pattern: string): RE2JS {
   const source = pattern
     .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .map((part) => RE2JS.quote(part))
     .join('.*')
-  return new RegExp(`^${source}$`)
+  return RE2JS.compile(`^${source}$`)
+}
+
+/** Count the ways of choosing `size` of `total` names, capped at infinity for huge counts. */
+function binomial(total: number, size: number): number {
+  if (size > total) return 0
+  let result = 1
+  for (let i = 1; i <= Math.min(size, total - size); i++) result = (result * (total - i + 1)) / i
+  return Math.round(result)
 }
 
 /** List every way of choosing `size` names, for `N of` with N > 1. */

@@ -19,8 +19,20 @@ import {
   plainPattern,
 } from './string-value.js'
 import { isMap, isScalar, isSeq, spanOf } from './yaml-document.js'
+import { DEFAULT_LIMITS, limitDiagnostic } from '../limits/limits.js'
 
 type Scalar = string | number | boolean | null
+
+/** Settings from the configuration that change how values are lowered. */
+export interface DetectionOptions {
+  /** Values of Sigma placeholders by name (`expand` modifier). */
+  placeholders?: Readonly<Record<string, readonly string[]>>
+  /** Longest `re` value accepted, in characters; longer ones get `limits/regex-length`. */
+  maxRegexLength?: number
+}
+
+/** Modifiers that may accompany `expand`. */
+const EXPAND_COMPANIONS = new Set(['expand', 'contains', 'startswith', 'endswith', 'cased', 'all', 'neq'])
 
 /**
  * Lowers the selections of a rule's `detection` into the IR, reporting every
@@ -29,7 +41,10 @@ type Scalar = string | number | boolean | null
 export class DetectionLowering {
   readonly diagnostics: Diagnostic[] = []
 
-  constructor(private readonly lineCounter: LineCounter) {}
+  constructor(
+    private readonly lineCounter: LineCounter,
+    private readonly options: DetectionOptions = {},
+  ) {}
 
   /** Lower one selection node: a map, a list of maps, or a keyword list. */
   selection(node: Node | null, fallback: Span): Expr {
@@ -82,7 +97,9 @@ export class DetectionLowering {
     if (modifiers.field === '') {
       return modifiers.has('all') ? and(tests) : or(tests)
     }
-    return modifiers.has('all') ? and(tests) : or(tests)
+    // `neq` means different from every listed value. An OR of the negated
+    // tests would hold for any value once the list has two entries.
+    return modifiers.has('all') || modifiers.has('neq') ? and(tests) : or(tests)
   }
 
   private values(node: Node | null, keySpan: Span): { value: Scalar; span: Span }[] | undefined {
@@ -94,17 +111,26 @@ export class DetectionLowering {
       const values: { value: Scalar; span: Span }[] = []
       for (const item of node.items) {
         const span = this.span(item as Node) ?? keySpan
-        if (isScalar(item)) values.push({ value: item.value as Scalar, span })
-        else this.error(span, 'sigma/type', `A value list may hold only strings, numbers, booleans or null, not maps or lists.`)
+        if (isScalar(item) && item.value === null) this.nullInList(span)
+        else if (isScalar(item)) values.push({ value: item.value as Scalar, span })
+        else this.error(span, 'sigma/type', `A value list may hold only strings, numbers or booleans, not maps or lists.`)
       }
-      if (values.length === 0) {
+      if (node.items.length === 0) {
         this.error(this.span(node) ?? keySpan, 'sigma/empty-value-list', `The value list is empty. Add values, or remove the field.`)
-        return undefined
       }
+      if (values.length === 0) return undefined
       return values
     }
     this.error(this.span(node) ?? keySpan, 'sigma/type', `A field value must be a string, number, boolean, null or a list of them; a map is not allowed here. Check the indentation.`)
     return undefined
+  }
+
+  /**
+   * Report `null` inside a value list. The specification forbids it because
+   * null has no type in common with the other values.
+   */
+  private nullInList(span: Span): void {
+    this.error(span, 'sigma/invalid-value', `A value list cannot contain 'null'. Move 'Field: null' into a selection of its own and combine the selections in the condition, e.g. '1 of selection_*'.`)
   }
 
   /** The IR for one value of a field with its modifiers. */
@@ -120,10 +146,6 @@ export class DetectionLowering {
       return { kind: 'const', value: false }
     }
     if (modifiers.has('exists')) return this.exists(field, value, span, modifiers)
-    if (modifiers.has('expand')) {
-      this.unsupported(span, `The 'expand' modifier needs placeholder values from the configuration, which sigma-gate does not read yet.`)
-      return { kind: 'const', value: false }
-    }
     const timePart = ['minute', 'hour', 'day', 'week', 'month', 'year'].find((name) => modifiers.has(name))
     if (timePart) {
       this.unsupported(span, `The time modifier '${timePart}' is not supported yet.`)
@@ -136,7 +158,7 @@ export class DetectionLowering {
       return test({ kind: 'null' })
     }
     const negate = modifiers.has('neq')
-    const expr = this.positiveValueExpr(modifiers, value, span, test)
+    const expr = modifiers.has('expand') ? this.expand(modifiers, String(value), span, test) : this.positiveValueExpr(modifiers, value, span, test)
     return negate ? and([{ kind: 'field', field, test: { kind: 'exists', exists: true }, span }, not(expr)]) : expr
   }
 
@@ -206,8 +228,45 @@ export class DetectionLowering {
     return results
   }
 
+  /**
+   * Lower an `expand` value. Placeholders with values in the configuration
+   * become an OR of every combination; a value that is one placeholder
+   * without values becomes a placeholder test, which the SPL leaves to a
+   * macro the user defines and which matches no event until then.
+   */
+  private expand(modifiers: ModifierSet, value: string, span: Span, test: (t: ValueTest) => Expr): Expr {
+    const extra = modifiers.list.filter((name) => !EXPAND_COMPANIONS.has(name))
+    if (extra.length > 0) {
+      this.unsupported(span, `The 'expand' modifier cannot be combined with '${extra.join("', '")}'. Use it alone or with contains, startswith, endswith, cased, all or neq.`)
+      return { kind: 'const', value: false }
+    }
+    const segments = splitPlaceholders(value)
+    const defined = this.options.placeholders ?? {}
+    const missing = segments.flatMap((segment) => (segment.kind === 'placeholder' && !Object.hasOwn(defined, segment.name) ? [segment.name] : []))
+    const [only] = segments
+    if (missing.length > 0) {
+      const alone = segments.length === 1 && only?.kind === 'placeholder' && modifiers.list.every((name) => ['expand', 'all', 'neq'].includes(name))
+      if (alone && PLACEHOLDER_NAME.test(only.name)) return test({ kind: 'placeholder', name: only.name })
+      this.unsupported(span, `The placeholder '%${missing[0] ?? ''}%' has no values, and only a bare placeholder of letters, digits and underscores without match modifiers can be left to a Splunk macro. Add 'placeholders: { ${missing[0] ?? ''}: [...] }' to .sigma-gate.yml.`)
+      return { kind: 'const', value: false }
+    }
+
+    const variants = expandSegments(segments, defined)
+    if (variants === undefined) {
+      this.unsupported(span, `The value '${value}' expands to more than ${MAX_PLACEHOLDER_VARIANTS} combinations of placeholder values. Use fewer placeholders in one value, or fewer values.`)
+      return { kind: 'const', value: false }
+    }
+    const cased = modifiers.has('cased')
+    return or(variants.map((parts) => test({ kind: 'string', parts: position(modifiers, parts, false), cased })))
+  }
+
   private regex(modifiers: ModifierSet, pattern: string, span: Span, test: (t: ValueTest) => Expr): Expr {
     const flags = { i: modifiers.has('i'), m: modifiers.has('m'), s: modifiers.has('s') }
+    const maxLength = this.options.maxRegexLength ?? DEFAULT_LIMITS.regexLength
+    if (pattern.length > maxLength) {
+      this.diagnostics.push(limitDiagnostic(span, 'limits/regex-length', `The regular expression is ${pattern.length} characters long, which`, 'regexLength', maxLength))
+      return { kind: 'const', value: false }
+    }
     try {
       RE2JS.compile(pattern)
     } catch (error) {
@@ -277,4 +336,55 @@ function keywordExpr(parts: PatternPart[], cased: boolean, span: Span): Expr {
   if (wrapped[0]?.kind !== 'any') wrapped.unshift({ kind: 'any' })
   if (wrapped[wrapped.length - 1]?.kind !== 'any') wrapped.push({ kind: 'any' })
   return { kind: 'keyword', test: { kind: 'string', parts: wrapped, cased }, span }
+}
+
+/** A placeholder name that can be part of a Splunk macro name. */
+const PLACEHOLDER_NAME = /^[A-Za-z0-9_]+$/
+
+/** Combinations of placeholder values beyond this are reported, not built. */
+export const MAX_PLACEHOLDER_VARIANTS = 1000
+
+/** A piece of an `expand` value: Sigma string text, or a `%name%` placeholder. */
+export type ValueSegment = { kind: 'text'; parts: PatternPart[] } | { kind: 'placeholder'; name: string }
+
+/**
+ * Split an `expand` value into text and `%name%` placeholders. `\%` is a
+ * literal percent sign; the other escapes are those of Sigma strings.
+ */
+export function splitPlaceholders(value: string): ValueSegment[] {
+  const segments: ValueSegment[] = []
+  let text = ''
+  const flush = (): void => {
+    if (text !== '') segments.push({ kind: 'text', parts: parseSigmaString(text) })
+    text = ''
+  }
+
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i] as string
+    const next = value[i + 1]
+    if (char === '\\' && (next === '%' || next === '\\')) {
+      text += next === '%' ? '%' : '\\\\'
+      i++
+      continue
+    }
+    const end = char === '%' ? value.indexOf('%', i + 1) : -1
+    if (end > i + 1) {
+      flush()
+      segments.push({ kind: 'placeholder', name: value.slice(i + 1, end) })
+      i = end
+    } else text += char
+  }
+  flush()
+  return segments
+}
+
+/** Build every combination of placeholder values, or undefined when there are too many. */
+function expandSegments(segments: ValueSegment[], values: Readonly<Record<string, readonly string[]>>): PatternPart[][] | undefined {
+  let variants: PatternPart[][] = [[]]
+  for (const segment of segments) {
+    const choices = segment.kind === 'text' ? [segment.parts] : (values[segment.name] ?? []).map(parseSigmaString)
+    if (variants.length * choices.length > MAX_PLACEHOLDER_VARIANTS) return undefined
+    variants = variants.flatMap((prefix) => choices.map((choice) => [...prefix, ...choice]))
+  }
+  return variants
 }

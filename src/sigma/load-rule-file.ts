@@ -1,5 +1,7 @@
 import { Pair, YAMLMap, type LineCounter } from 'yaml'
 import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
+import { DEFAULT_LIMITS, limitDiagnostic, type Limits } from '../limits/limits.js'
+import { checkYamlLimits } from '../limits/yaml-limits.js'
 import { readRule, SIGMA_TOP_LEVEL_KEYS, type SigmaRule } from './rule.js'
 import { isMap, isScalar, parseYamlSource, spanOf } from './yaml-document.js'
 
@@ -15,10 +17,17 @@ export interface RuleFile {
  * Parse a rule file's YAML documents into rules. A file with YAML errors
  * still yields the documents that could be read.
  */
-export function parseRuleFile(path: string, text: string): RuleFile {
+export function parseRuleFile(path: string, text: string, limits: Limits = DEFAULT_LIMITS): RuleFile {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > limits.ruleFileBytes) {
+    const tooLarge = limitDiagnostic(undefined, 'limits/file-size', `The rule file is ${bytes} bytes long, which`, 'ruleFileBytes', limits.ruleFileBytes)
+    return { path, rules: [], diagnostics: [tooLarge] }
+  }
   const source = parseYamlSource(text)
   const file: RuleFile = { path, rules: [], diagnostics: [...source.diagnostics] }
   if (source.diagnostics.some((d) => d.severity === 'error')) return file
+  file.diagnostics.push(...checkYamlLimits(source.documents, source.lineCounter, limits))
+  if (file.diagnostics.some((d) => d.severity === 'error')) return file
 
   const collection = new RuleCollection(path, source.lineCounter, file)
   source.documents.forEach((document, index) => {

@@ -51,9 +51,13 @@ function yamlErrorDiagnostic(
   const start = lineCounter.linePos(error.pos[0])
   const end = lineCounter.linePos(error.pos[1])
   const reason = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '')
-  const check = error.code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax'
+  let check = 'yaml/syntax'
+  if (error.code === 'DUPLICATE_KEY') check = 'yaml/duplicate-key'
+  if (error.code === 'RESOURCE_EXHAUSTION') check = 'limits/nesting-depth'
   let message = `Invalid YAML: ${reason}.`
-  if (flattened) message += ` ${FLATTENED_HINT}`
+  // The yaml package reports its own stack overflow on deep nesting this way.
+  if (error.code === 'RESOURCE_EXHAUSTION') message = 'The YAML is nested too deeply for the parser. Flatten the nesting; Sigma rules need only a few levels.'
+  else if (flattened) message += ` ${FLATTENED_HINT}`
   else if (error.code === 'TAB_AS_INDENT' || /tab/i.test(reason)) {
     message += ' Indent with spaces; YAML does not allow tab characters for indentation.'
   } else message += ' Fix the YAML syntax at this position.'

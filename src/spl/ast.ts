@@ -16,6 +16,12 @@ export type SplStage =
   | EvalStage
   | RegexStage
   | RexStage
+  | BinStage
+  | StatsStage
+  | SortStage
+
+/** The stages that change or reorder the event stream as a whole. */
+export type TransformStage = BinStage | StatsStage | SortStage
 
 /** The base search or a `| search` command: keeps events matching `expr`. */
 export interface SearchStage {
@@ -64,6 +70,45 @@ export interface RexStage {
   pattern: string
   column: number
   patternColumn: number
+}
+
+/** `| bin F span=5m`: rounds the number in F down to a multiple of the span. */
+export interface BinStage {
+  kind: 'bin'
+  field: string
+  /** The span in seconds. */
+  span: number
+  column: number
+}
+
+export type AggregateFunction = 'count' | 'dc' | 'sum' | 'avg' | 'min' | 'max'
+
+/** `count`, `dc(F)`, `sum(F) as name`, ... in a stats or streamstats command. */
+export interface Aggregation {
+  function: AggregateFunction
+  /** Absent only for a bare `count`, which counts events. */
+  field?: string
+  /** The output field: the `as` name, or Splunk's default such as `dc(F)`. */
+  name: string
+  column: number
+}
+
+/**
+ * `| stats ... by F1 F2` (one row per group) or `| streamstats ... by F1 F2`
+ * (each event gets the running values of its group, itself included).
+ */
+export interface StatsStage {
+  kind: 'stats' | 'streamstats'
+  aggregations: Aggregation[]
+  by: string[]
+  column: number
+}
+
+/** `| sort 0 F1 -F2`: a stable sort, ascending unless the key has `-`. */
+export interface SortStage {
+  kind: 'sort'
+  keys: { field: string; descending: boolean }[]
+  column: number
 }
 
 // Search expressions (base search and `| search`).

@@ -4,6 +4,9 @@ import { lowerFieldStrings, lowerRawText } from './event-context.js'
 import type { EventContext } from './event-context.js'
 import { partsToText } from './unescape.js'
 
+/** Macros named so stand for Sigma placeholders without values. */
+export const PLACEHOLDER_MACRO_PREFIX = 'sigma_placeholder_'
+
 /** A compiled test of one event. */
 export type EventTest = (context: EventContext) => boolean
 
@@ -33,10 +36,13 @@ export function compileSearch(expr: SearchExpr): EventTest {
       return compileCompare(expr.field, expr.op, expr.value)
     case 'keyword':
       return compileKeyword(expr.value)
-    case 'macro':
+    case 'macro': {
       // NOTE: a macro's definition is not known here, so the scope macro of
-      // the deployment is taken to select every fixture event.
-      return () => true
+      // the deployment is taken to select every fixture event, and a
+      // placeholder macro (no values configured) to select none.
+      const selects = !expr.name.startsWith(PLACEHOLDER_MACRO_PREFIX)
+      return () => selects
+    }
   }
 }
 

@@ -23,7 +23,7 @@ export type SplCompileResult =
   | { ok: false; error: SplSyntaxError }
 
 /** One compiled command: false drops the event. */
-type StageTest = (context: EventContext) => boolean
+export type StageTest = (context: EventContext) => boolean
 
 /**
  * Compile a parsed query into a predicate that runs its commands left to
@@ -60,7 +60,8 @@ function buildPredicate(stages: SplStage[]): (event: SplEvent) => boolean {
   }
 }
 
-function compileStage(stage: SplStage): StageTest {
+/** Compile one streaming command; transforming commands fail here. */
+export function compileStage(stage: SplStage): StageTest {
   switch (stage.kind) {
     case 'search':
       return compileSearch(stage.expr)
@@ -75,6 +76,14 @@ function compileStage(stage: SplStage): StageTest {
       return compileRegexStage(stage)
     case 'rex':
       return compileRexStage(stage)
+    case 'bin':
+    case 'stats':
+    case 'streamstats':
+    case 'sort':
+      throw new SplCompileFailure(
+        `The ${stage.kind} command works on the whole result set, so it cannot run on one event at a time: compile the query with compileSplStream.`,
+        stage.column,
+      )
   }
 }
 

@@ -118,6 +118,21 @@ const BUILDERS: Record<string, Builder> = {
     return substring(text, from, count)
   },
 
+  split: (_call, [subject, delimiter]) => (context) => {
+    const text = asText((subject as Evaluator)(context))
+    const separator = asText((delimiter as Evaluator)(context))
+    if (text === null || separator === null) return null
+    const parts = separator === '' ? [...text] : text.split(separator)
+    return parts.length === 1 ? (parts[0] as string) : parts
+  },
+
+  mvjoin: (_call, [values, delimiter]) => (context) => {
+    const value = (values as Evaluator)(context)
+    const separator = asText((delimiter as Evaluator)(context))
+    if (value === null || separator === null) return null
+    return allTexts(value).join(separator)
+  },
+
   tonumber: (_call, [arg, base]) => (context) => {
     const value = (arg as Evaluator)(context)
     const radix = base === undefined ? 10 : asNumber(base(context))

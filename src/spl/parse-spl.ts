@@ -16,6 +16,7 @@ import {
 import type { Token } from './lexer.js'
 import { parseEvalExpression } from './parse-eval.js'
 import { parseSearchExpression } from './parse-search.js'
+import { parseBin, parseSort, parseStats } from './parse-transform.js'
 import { describeToken, TokenStream } from './token-stream.js'
 import { unescapeString } from './unescape.js'
 
@@ -23,11 +24,12 @@ export type SplParseResult =
   | { ok: true; query: SplQuery }
   | { ok: false; error: SplSyntaxError }
 
-const COMMANDS = ['search', 'where', 'eval', 'regex', 'rex']
+const COMMANDS = ['search', 'where', 'eval', 'regex', 'rex', 'bin', 'stats', 'streamstats', 'sort']
 
 /**
  * Parse an SPL query: a base search followed by `| search`, `| where`,
- * `| eval`, `| regex` and `| rex` commands. Invalid or unsupported SPL yields
+ * `| eval`, `| regex`, `| rex`, `| bin`, `| stats`, `| streamstats` and
+ * `| sort` commands. Invalid or unsupported SPL yields
  * an error with the 1-based column of the offending text.
  */
 export function parseSpl(text: string): SplParseResult {
@@ -95,7 +97,7 @@ function readCommandName(text: string, from: number): Token {
   if (match === null) {
     const offset = from + (/^\s*/.exec(text.slice(from))?.[0].length ?? 0)
     throw new SplParseFailure(
-      "A command name must follow '|': write search, where, eval, regex or rex, or remove the pipe.",
+      "A command name must follow '|': write search, where, eval, regex, rex, bin, stats, streamstats or sort, or remove the pipe.",
       Math.min(offset, text.length),
     )
   }
@@ -104,7 +106,7 @@ function readCommandName(text: string, from: number): Token {
   const start = from + match[0].length - name.length
   if (!COMMANDS.includes(name)) {
     throw new SplParseFailure(
-      `Unknown or unsupported SPL command '${name}': the engine runs search, where, eval, regex and rex.`,
+      `Unknown or unsupported SPL command '${name}': the engine runs ${COMMANDS.join(', ')}.`,
       start,
     )
   }
@@ -131,6 +133,13 @@ function parseCommand(command: Token, stream: TokenStream): SplStage {
       return parseEval(stream, column)
     case 'regex':
       return parseRegex(stream, column)
+    case 'bin':
+      return parseBin(stream, column)
+    case 'stats':
+    case 'streamstats':
+      return parseStats(stream, command.text, column)
+    case 'sort':
+      return parseSort(stream, column)
     default:
       return parseRex(stream, column)
   }

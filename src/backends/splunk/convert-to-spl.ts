@@ -70,7 +70,7 @@ export function convertToSpl(
   return { queries: failed ? [] : [query], diagnostics }
 }
 
-function lowerScope(
+export function lowerScope(
   scope: SplunkScope,
   diagnostics: Diagnostic[],
 ): SearchNode[] {

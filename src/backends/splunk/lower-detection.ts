@@ -234,10 +234,19 @@ class Lowering {
         return this.lowerCidr(field, test.network, expr.span)
       case 'fieldref':
         return this.lowerFieldRef(field, test, expr.span)
+      case 'placeholder':
+        return this.lowerPlaceholder(field, test.name, expr.span)
     }
   }
 
   private lowerString(field: string, test: StringTest): SearchNode {
+    // Splunk's `F=*` needs a non-empty value, but Sigma's `*` also matches
+    // an empty one.
+    const wildcardOnly = test.parts.every((part) => part.kind === 'any' || (part.kind === 'text' && part.text === ''))
+    if (wildcardOnly && test.parts.some((part) => part.kind === 'any')) {
+      const empty: SearchNode = { kind: 'compare', field, op: '=', value: { kind: 'pattern', pieces: [] } }
+      return { kind: 'or', items: [{ kind: 'present', field }, empty] }
+    }
     if (needsExactTest(test.parts, test.cased)) {
       const regex = buildExactRegex(test.parts, test.cased)
       return this.flagIf(matchCondition(field, regex))
@@ -290,27 +299,32 @@ class Lowering {
     span: Span | undefined,
   ): SearchNode {
     const other = this.resolveField(test.field, span)
-    if (test.position !== 'equals') {
+    const fold = (name: string): EvalNode => {
+      const reference: EvalNode = { kind: 'field', name }
+      return test.cased ? reference : lowerCase(reference)
+    }
+    return this.flagIf(fieldRefCondition(fold(field), fold(other), test.position))
+  }
+
+  /**
+   * Write a placeholder without values as a call of the macro the user
+   * defines, with the field name as its argument.
+   */
+  private lowerPlaceholder(
+    field: string,
+    name: string,
+    span: Span | undefined,
+  ): SearchNode {
+    if (!isPlainFieldName(field)) {
       return this.unsupported(
         span,
-        `The fieldref test of field '${field}' against field '${other}' ` +
-          `with '${test.position}' cannot be converted: the eval functions ` +
-          "that this project's SPL engine accepts cannot find one field's " +
-          "value inside another's without reading it as a pattern. Compare " +
-          'whole values (fieldref without contains, startswith or endswith) ' +
-          'instead.',
+        `The placeholder '%${name}%' is used with the field '${field}', ` +
+          'which cannot be a macro argument. Give the placeholder values ' +
+          "under 'placeholders' in .sigma-gate.yml, or rename the field.",
       )
     }
 
-    const left: EvalNode = { kind: 'field', name: field }
-    const right: EvalNode = { kind: 'field', name: other }
-    if (test.cased) return this.flagIf({ kind: 'equals', left, right })
-
-    return this.flagIf({
-      kind: 'equals',
-      left: lowerCase(left),
-      right: lowerCase(right),
-    })
+    return { kind: 'macro', name: `${PLACEHOLDER_MACRO_PREFIX}${name}(${field})` }
   }
 
   /** Reference a flag set to `if(condition, 1, 0)`. */
@@ -376,6 +390,89 @@ class Lowering {
   private unsupported(span: Span | undefined, message: string): SearchNode {
     this.report(span, 'convert/unsupported', 'error', message)
     return { kind: 'present', field: RAW_FIELD }
+  }
+}
+
+/** Macros named with this prefix stand for placeholders without values. */
+export const PLACEHOLDER_MACRO_PREFIX = 'sigma_placeholder_'
+
+/**
+ * Build the eval condition of a fieldref test on folded values `a` and `b`.
+ * Equality compares the values as they are; the positional tests prefix
+ * both sides with `_` so that Splunk compares text, not numbers, and find
+ * `b` with `substr`, `len`, `split` and `mvjoin`, which read it literally.
+ */
+function fieldRefCondition(
+  a: EvalNode,
+  b: EvalNode,
+  position: FieldRefTest['position'],
+): EvalNode {
+  if (position === 'equals') return { kind: 'equals', left: a, right: b }
+
+  const length: EvalNode = { kind: 'call', name: 'len', args: [b] }
+  const asText = (node: EvalNode): EvalNode => ({
+    kind: 'concat',
+    items: [{ kind: 'string', text: '_' }, node],
+  })
+  const textEquals = (left: EvalNode, right: EvalNode): EvalNode => ({
+    kind: 'equals',
+    left: asText(left),
+    right: asText(right),
+  })
+
+  if (position === 'startswith') {
+    const head: EvalNode = {
+      kind: 'call',
+      name: 'substr',
+      args: [a, { kind: 'integer', value: 1 }, length],
+    }
+    return textEquals(head, b)
+  }
+
+  const empty: EvalNode = {
+    kind: 'equals',
+    left: length,
+    right: { kind: 'integer', value: 0 },
+  }
+  const present = (node: EvalNode): EvalNode => ({
+    kind: 'call',
+    name: 'isnotnull',
+    args: [node],
+  })
+
+  if (position === 'endswith') {
+    const tail: EvalNode = {
+      kind: 'call',
+      name: 'substr',
+      args: [a, { kind: 'negate', item: length }],
+    }
+    return {
+      kind: 'and',
+      items: [present(a), { kind: 'or', items: [empty, textEquals(tail, b)] }],
+    }
+  }
+
+  const split: EvalNode = { kind: 'call', name: 'split', args: [a, b] }
+  const joined: EvalNode = {
+    kind: 'call',
+    name: 'mvjoin',
+    args: [split, { kind: 'string', text: '' }],
+  }
+  const withoutB: EvalNode = {
+    kind: 'call',
+    name: 'coalesce',
+    args: [joined, { kind: 'string', text: '' }],
+  }
+  return {
+    kind: 'and',
+    items: [
+      present(a),
+      present(b),
+      {
+        kind: 'or',
+        items: [empty, { kind: 'not', item: textEquals(withoutB, a) }],
+      },
+    ],
   }
 }
 

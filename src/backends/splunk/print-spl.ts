@@ -114,6 +114,16 @@ export function printEval(node: EvalNode, parent: Parent): string {
         '=' +
         printEval(node.right, 'argument')
       )
+    case 'concat':
+      return node.items.map((item) => printEval(item, 'argument')).join(' . ')
+    case 'negate':
+      return '-' + printEval(node.item, 'argument')
+    case 'compare':
+      return (
+        printEval(node.left, 'argument') +
+        node.op +
+        printEval(node.right, 'argument')
+      )
     case 'call': {
       const args = node.args.map((arg) => printEval(arg, 'argument'))
       return node.name + '(' + args.join(', ') + ')'
@@ -124,5 +134,7 @@ export function printEval(node: EvalNode, parent: Parent): string {
       return quoteSplString(node.text)
     case 'integer':
       return String(node.value)
+    case 'number':
+      return node.text
   }
 }

@@ -33,17 +33,46 @@ export type SearchNode =
   | { kind: 'flag'; name: string }
   | { kind: 'macro'; name: string }
 
-export type EvalFunction = 'if' | 'match' | 'isnotnull' | 'lower'
+export type EvalFunction =
+  | 'if'
+  | 'match'
+  | 'isnotnull'
+  | 'lower'
+  | 'len'
+  | 'substr'
+  | 'split'
+  | 'mvjoin'
+  | 'coalesce'
+  | 'isnull'
+  | 'isnum'
+  | 'cidrmatch'
+  | 'case'
+  | 'true'
+  | 'false'
+  | 'null'
 
 export type EvalNode =
   | { kind: 'and'; items: EvalNode[] }
   | { kind: 'or'; items: EvalNode[] }
   | { kind: 'not'; item: EvalNode }
   | { kind: 'equals'; left: EvalNode; right: EvalNode }
+  /** An ordering or inequality test, e.g. `'F'>5` or `'F'!=""`. */
+  | {
+      kind: 'compare'
+      op: '<' | '<=' | '>' | '>=' | '!='
+      left: EvalNode
+      right: EvalNode
+    }
+  /** `a . b`: text concatenation, which also makes a comparison textual. */
+  | { kind: 'concat'; items: EvalNode[] }
+  /** Unary minus. */
+  | { kind: 'negate'; item: EvalNode }
   | { kind: 'call'; name: EvalFunction; args: EvalNode[] }
   | { kind: 'field'; name: string }
   | { kind: 'string'; text: string }
   | { kind: 'integer'; value: number }
+  /** A number already formatted by `formatSplNumber`. */
+  | { kind: 'number'; text: string }
 
 export type Stage =
   | { kind: 'eval'; target: string; value: EvalNode }

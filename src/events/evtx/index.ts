@@ -38,16 +38,22 @@ export function isDiagnostic(
 }
 
 /**
- * Checks the file header. Returns false when no chunk can be read: the
+ * Checks the file header. `head` is the start of the file (at least the
+ * header block and the first chunk's signature when the file has them) and
+ * `size` the file's length. Returns false when no chunk can be read: the
  * file is too short, or neither the file nor the first chunk has its
  * signature.
  */
-function* checkFileHeader(bytes: Uint8Array): Generator<Diagnostic, boolean> {
+function* checkFileHeader(
+  head: Uint8Array,
+  size: number,
+): Generator<Diagnostic, boolean> {
   const hasChunk =
-    bytes.length >= FILE_HEADER_BLOCK_SIZE + 8 &&
-    readAscii(bytes, FILE_HEADER_BLOCK_SIZE) === CHUNK_MAGIC
+    size >= FILE_HEADER_BLOCK_SIZE + 8 &&
+    head.length >= FILE_HEADER_BLOCK_SIZE + 8 &&
+    readAscii(head, FILE_HEADER_BLOCK_SIZE) === CHUNK_MAGIC
 
-  if (bytes.length < 8 || readAscii(bytes, 0) !== FILE_MAGIC) {
+  if (size < 8 || readAscii(head, 0) !== FILE_MAGIC) {
     yield evtxDiagnostic(
       'evtx/not-evtx',
       'error',
@@ -55,14 +61,14 @@ function* checkFileHeader(bytes: Uint8Array): Generator<Diagnostic, boolean> {
     )
     return hasChunk
   }
-  if (bytes.length < FILE_HEADER_BLOCK_SIZE) {
+  if (size < FILE_HEADER_BLOCK_SIZE) {
     yield truncated(
-      `The EVTX file is ${bytes.length} bytes long, shorter than its 4096-byte file header, so it contains no records. Copy the complete file again.`,
+      `The EVTX file is ${size} bytes long, shorter than its 4096-byte file header, so it contains no records. Copy the complete file again.`,
     )
     return false
   }
 
-  yield* checkHeaderFields(bytes)
+  yield* checkHeaderFields(head)
   return true
 }
 
@@ -106,18 +112,29 @@ function truncated(message: string): Diagnostic {
  * Reports a file that ends on a chunk boundary but contains fewer chunks
  * than its header counts. A cut inside a chunk is reported where it is met.
  */
-function* checkChunkCount(bytes: Uint8Array): Generator<Diagnostic> {
-  if ((bytes.length - FILE_HEADER_BLOCK_SIZE) % CHUNK_SIZE !== 0) return
-  if (readAscii(bytes, 0) !== FILE_MAGIC) return
+function* checkChunkCount(
+  head: Uint8Array,
+  size: number,
+): Generator<Diagnostic> {
+  if ((size - FILE_HEADER_BLOCK_SIZE) % CHUNK_SIZE !== 0) return
+  if (readAscii(head, 0) !== FILE_MAGIC) return
 
-  const present = (bytes.length - FILE_HEADER_BLOCK_SIZE) / CHUNK_SIZE
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const present = (size - FILE_HEADER_BLOCK_SIZE) / CHUNK_SIZE
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
   const counted = view.getUint16(42, true)
   if (present < counted) {
     yield truncated(
-      `The EVTX file ends at byte offset ${bytes.length} after ${present} chunks, but its header counts ${counted}, so the missing chunks and their records are lost. Copy the complete file again.`,
+      `The EVTX file ends at byte offset ${size} after ${present} chunks, but its header counts ${counted}, so the missing chunks and their records are lost. Copy the complete file again.`,
     )
   }
+}
+
+/** Random access to the bytes of an .evtx file, for {@link iterateEvtxBlocks}. */
+export interface EvtxBlocks {
+  /** Length of the file in bytes. */
+  size: number
+  /** Returns up to `length` bytes from `offset`; fewer at the end of the file. */
+  read(offset: number, length: number): Uint8Array
 }
 
 /**
@@ -129,19 +146,35 @@ function* checkChunkCount(bytes: Uint8Array): Generator<Diagnostic> {
 export function* iterateEvtx(
   bytes: Uint8Array,
 ): Generator<EvtxRecord | Diagnostic> {
-  if (!(yield* checkFileHeader(bytes))) return
-  yield* checkChunkCount(bytes)
+  yield* iterateEvtxBlocks({
+    size: bytes.length,
+    read: (offset, length) => bytes.subarray(offset, offset + length),
+  })
+}
+
+/**
+ * Reads an .evtx file through `blocks` like {@link iterateEvtx}, holding one
+ * 64 KiB chunk at a time, so that a large log on disk is read in bounded
+ * memory.
+ */
+export function* iterateEvtxBlocks(
+  blocks: EvtxBlocks,
+): Generator<EvtxRecord | Diagnostic> {
+  const { size } = blocks
+  const head = blocks.read(0, FILE_HEADER_BLOCK_SIZE + 8)
+  if (!(yield* checkFileHeader(head, size))) return
+  yield* checkChunkCount(head, size)
 
   for (
     let offset = FILE_HEADER_BLOCK_SIZE;
-    offset < bytes.length;
+    offset < size;
     offset += CHUNK_SIZE
   ) {
-    const chunk = bytes.subarray(offset, offset + CHUNK_SIZE)
+    const chunk = blocks.read(offset, CHUNK_SIZE)
 
     if (chunk.length < CHUNK_SIZE) {
       yield truncated(
-        `The EVTX file ends at byte offset ${bytes.length}, inside the chunk that starts at byte offset ${offset} (${chunk.length} of 65536 bytes present), so records after the cut are missing. Copy the complete file again.`,
+        `The EVTX file ends at byte offset ${size}, inside the chunk that starts at byte offset ${offset} (${chunk.length} of 65536 bytes present), so records after the cut are missing. Copy the complete file again.`,
       )
     }
     // Unused chunk slots are all zero, also between used chunks.

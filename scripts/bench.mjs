@@ -1,0 +1,424 @@
+// Benchmark sigma-gate on the shared SigmaHQ corpus and print one table.
+//
+// Run with `npm run bench`, which compiles the sources to build/ first. Each
+// figure is the median of several runs in this process; times are given as
+// ratios to a floor measured in the same run (read every rule file and parse
+// it with the yaml package). Peak RSS comes from one child process per
+// measure. The table is also written to bench/results.json; with --docs it
+// also rewrites docs/benchmarks.md. A benchmark never fails the build: a
+// measure that cannot run prints why instead of a number.
+
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseAllDocuments, Parser } from 'yaml'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const BUILD = path.join(ROOT, 'build', 'src')
+const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'sigmahq')
+const RULE_DIRS = ['rules', 'rules-threat-hunting'].map((dir) => path.join(CORPUS, dir))
+const QUICK = process.env.BENCH_QUICK === '1'
+const RUNS = QUICK ? 1 : 3
+const MATCH_EVENTS = QUICK ? 50_000 : 1_000_000
+
+const child = process.argv[2] === '--child' ? process.argv.slice(3) : undefined
+if (child) await runChild(child)
+else await main()
+
+async function main() {
+  if (!existsSync(CORPUS)) {
+    console.log(`No corpus at ${CORPUS}; nothing to measure.`)
+    return
+  }
+  const rows = []
+  const add = (row) => {
+    rows.push(row)
+    const figures = [row.ms === undefined ? '' : `${Math.round(row.ms)} ms`, row.eventsPerSec === undefined ? '' : `${row.eventsPerSec} events/s`, row.note ?? '']
+    process.stderr.write(`  ${row.measure}: ${figures.filter(Boolean).join(', ')}\n`)
+  }
+  const files = RULE_DIRS.flatMap((dir) => walk(dir, /\.ya?ml$/i)).sort()
+
+  const floor = median(repeat(RUNS, () => time(() => parseFloor(files))))
+  add({ measure: 'floor: read + yaml parseAllDocuments', ms: floor, rules: files.length })
+  add({ measure: 'yaml CST only (Parser, no Composer)', ms: median(repeat(RUNS, () => time(() => parseCst(files)))), rules: files.length })
+
+  const engine = await import(path.join(BUILD, 'engine.js'))
+  for (const verb of ['lint', 'convert', 'check']) {
+    let rules = 0
+    const times = []
+    for (let i = 0; i < RUNS; i++) {
+      const start = performance.now()
+      const report = await engine.run({ verb, paths: RULE_DIRS, cwd: CORPUS })
+      times.push(performance.now() - start)
+      rules = report.summary.rules
+    }
+    const rss = childRss(['verb', verb])
+    add({ measure: `${verb} corpus`, ms: median(times), rules, rssMb: rss })
+  }
+
+  const { rules, events } = await loadMatcherInput(files)
+  await benchNative(rules, events, add)
+  await benchSpl(rules, events, add)
+
+  coldStarts(files, add)
+  await changedOnly(add)
+  await growth(engine, files, rules, events, add)
+  await streaming(events, add)
+
+  const table = formatTable(rows, floor)
+  console.log(table)
+  mkdirSync(path.join(ROOT, 'bench'), { recursive: true })
+  const machine = describeMachine()
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, floorMs: floor, rows }, null, 2)}\n`)
+  if (process.argv.includes('--docs')) writeDocs(table, machine)
+}
+
+/** The floor: read each rule file and parse it with the yaml package's public API. */
+function parseFloor(files) {
+  for (const file of files) parseAllDocuments(readFileSync(file, 'utf8'))
+}
+
+/** The lower-level CST pass alone, to show what composing the documents costs. */
+function parseCst(files) {
+  for (const file of files) for (const token of new Parser().parse(readFileSync(file, 'utf8'))) void token
+}
+
+/** Compile every corpus rule to the IR the engine uses, and pool the regression events. */
+async function loadMatcherInput(files) {
+  const { parseRuleFile } = await import(path.join(BUILD, 'sigma/load-rule-file.js'))
+  const { compileDetection } = await import(path.join(BUILD, 'sigma/compile-rule.js'))
+  const { applySysmonLogsource, sysmonMapping } = await import(path.join(BUILD, 'pipeline/sysmon.js'))
+  const { parseEventText } = await import(path.join(BUILD, 'events/load-events.js'))
+
+  const rules = []
+  for (const file of files) {
+    for (const { rule } of parseRuleFile(file, readFileSync(file, 'utf8')).rules) {
+      if (rule.kind !== 'rule') continue
+      const detection = compileDetection(rule)
+      if (detection.expr) rules.push({ id: `${path.relative(CORPUS, file)}#${rules.length}`, expr: applySysmonLogsource(detection.expr, sysmonMapping(rule)) })
+    }
+  }
+  const eventFiles = walk(path.join(CORPUS, 'regression_data'), /\.json$/i).sort()
+  const events = eventFiles.flatMap((file) => parseEventText(readFileSync(file, 'utf8'), file).events.map((loaded) => loaded.event))
+  return { rules, events }
+}
+
+async function benchNative(rules, events, add) {
+  const { buildRuleIndex } = await import(path.join(BUILD, 'match/rule-index.js'))
+  const routed = buildRuleIndex(rules)
+  const chunk = Math.ceil(MATCH_EVENTS / 5)
+  add({ measure: `native matcher, routed + prefilter (${rules.length} rules, ${fmtCount(MATCH_EVENTS)} events)`, ...matchRate(routed, events, chunk, 5) })
+  const routeOnly = buildRuleIndex(rules, { prefilter: false })
+  add({ measure: 'native matcher, routing only', ...matchRate(routeOnly, events, events.length, RUNS) })
+  const plain = buildRuleIndex(rules, { routing: false, prefilter: false })
+  add({ measure: 'native matcher, no routing (closure per rule)', ...matchRate(plain, events, events.length, RUNS) })
+}
+
+async function benchSpl(rules, events, add) {
+  const { convertToSpl, DEFAULT_SYSMON_SCOPE } = await import(path.join(BUILD, 'backends/splunk/index.js'))
+  const { SPLUNK_SYSMON_FIELD_NAMES } = await import(path.join(BUILD, 'pipeline/sysmon.js'))
+  const { toSplEvent } = await import(path.join(BUILD, 'pipeline/spl-event.js'))
+  const { parseSpl } = await import(path.join(BUILD, 'spl/index.js'))
+  const { buildSplIndex } = await import(path.join(BUILD, 'spl/spl-index.js'))
+
+  const queries = []
+  for (const rule of rules) {
+    const [query] = convertToSpl(rule.expr, { scope: DEFAULT_SYSMON_SCOPE, fieldNames: SPLUNK_SYSMON_FIELD_NAMES }).queries
+    const parsed = query === undefined ? undefined : parseSpl(query)
+    if (parsed?.ok) queries.push({ id: rule.id, query: parsed.query })
+  }
+  const splEvents = events.map((event) => toSplEvent(event, SPLUNK_SYSMON_FIELD_NAMES, {}))
+  const routed = buildSplIndex(queries)
+  const count = QUICK ? 5_000 : 100_000
+  add({ measure: `SPL engine, routed + prefilter (${queries.length} queries, ${fmtCount(count)} events)`, ...matchRate(routed, splEvents, Math.ceil(count / 5), 5) })
+  const plain = buildSplIndex(queries, { routing: false, prefilter: false })
+  add({ measure: 'SPL engine, no routing', ...matchRate(plain, splEvents, splEvents.length, RUNS) })
+}
+
+/**
+ * Match `perRun` events (fresh shallow copies, so no per-event cache
+ * carries over) in each of `runs` runs; the rate is per CPU second of this
+ * single-threaded process, the median over the runs.
+ */
+function matchRate(index, events, perRun, runs) {
+  const rates = []
+  const wall = []
+  let matches = 0
+  for (let run = 0; run < runs; run++) {
+    const cpu = process.cpuUsage()
+    const start = performance.now()
+    for (let done = 0; done < perRun; ) {
+      for (const event of events) {
+        if (done++ >= perRun) break
+        matches += index.matchAll({ ...event }).length
+      }
+    }
+    const used = process.cpuUsage(cpu)
+    rates.push(perRun / ((used.user + used.system) / 1e6))
+    wall.push(perRun / ((performance.now() - start) / 1000))
+  }
+  return { eventsPerSec: Math.round(median(rates)), wallEventsPerSec: Math.round(median(wall)), note: `${(matches / (perRun * runs)).toFixed(2)} matches/event` }
+}
+
+function coldStarts(files, add) {
+  const one = files.find((file) => file.includes('proc_creation_win_whoami_execution')) ?? files[0]
+  const cli = path.join(ROOT, 'dist', 'cli', 'index.js')
+  if (existsSync(cli)) add({ measure: 'cold start: dist/cli check ONE_RULE.yml', ms: median(repeat(RUNS + 2, () => wallOf(['node', cli, 'check', one, '--fail-on', 'never'], {}))) })
+  else add({ measure: 'cold start: dist/cli check ONE_RULE.yml', note: 'not available (no dist/cli)' })
+  add({ measure: 'cold start: build/src/cli check ONE_RULE.yml (unbundled)', ms: median(repeat(RUNS + 2, () => wallOf(['node', path.join(BUILD, 'cli', 'main.js'), 'check', one, '--fail-on', 'never'], {}))) })
+
+  const action = path.join(ROOT, 'dist', 'action', 'index.js')
+  if (!existsSync(action)) return add({ measure: 'cold start: dist/action on rules/', note: 'not available (no dist/action)' })
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-bench-'))
+  const env = {
+    GITHUB_WORKSPACE: ROOT,
+    GITHUB_OUTPUT: path.join(scratch, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(scratch, 'summary.md'),
+    RUNNER_TEMP: scratch,
+    INPUT_PATHS: 'rules',
+    'INPUT_FAIL-ON': 'never',
+    'INPUT_OUTPUT-DIR': path.join(scratch, 'out'),
+    'INPUT_UPLOAD-ARTIFACTS': 'false',
+    INPUT_COMMENT: 'false',
+  }
+  add({ measure: 'cold start: dist/action on rules/', ms: median(repeat(RUNS + 2, () => wallOf(['node', action], env))) })
+  rmSync(scratch, { recursive: true, force: true })
+}
+
+/** A changed-only run of the corpus with one changed rule, when the CLI has the mode. */
+async function changedOnly(add) {
+  const measure = 'changed-only check, corpus with one changed rule'
+  const help = spawnSync('node', [path.join(BUILD, 'cli', 'main.js'), 'check', '--help'], { encoding: 'utf8' })
+  const flag = /--changed-only\b[^\n]*/.exec(help.stdout ?? '')
+  if (!flag) return add({ measure, note: 'not available' })
+
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-changed-'))
+  const git = (...args) => spawnSync('git', args, { cwd: scratch, encoding: 'utf8' })
+  try {
+    for (const dir of RULE_DIRS) spawnSync('cp', ['-r', dir, scratch])
+    git('init', '-q')
+    git('add', '.')
+    git('-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '-qm', 'base')
+    const changed = walk(path.join(scratch, 'rules'), /\.yml$/)[0]
+    writeFileSync(changed, `${readFileSync(changed, 'utf8')}\n# changed\n`)
+    const args = flag[0].includes('<') ? ['--changed-only', 'HEAD'] : ['--changed-only']
+    const ms = median(repeat(RUNS, () => wallOf(['node', path.join(BUILD, 'cli', 'main.js'), 'check', 'rules', 'rules-threat-hunting', ...args, '--fail-on', 'never'], {}, scratch)))
+    add({ measure, ms, note: `flags: ${args.join(' ')}` })
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+async function growth(engine, files, rules, events, add) {
+  for (const share of [0.25, 0.5, 1]) {
+    const subset = files.filter((_, index) => index % Math.round(1 / share) === 0)
+    const times = repeat(share === 1 ? 1 : RUNS, () => 0)
+    for (let i = 0; i < times.length; i++) {
+      const start = performance.now()
+      await engine.run({ verb: 'check', paths: subset, cwd: CORPUS })
+      times[i] = performance.now() - start
+    }
+    add({ measure: `growth: check ${share * 100} % of the corpus`, ms: median(times), rules: subset.length })
+  }
+  const { buildRuleIndex } = await import(path.join(BUILD, 'match/rule-index.js'))
+  const index = buildRuleIndex(rules)
+  const base = QUICK ? 5_000 : 50_000
+  for (const factor of [1, 2, 4]) {
+    const { eventsPerSec } = matchRate(index, events, base * factor, 1)
+    add({ measure: `growth: native matcher, ${fmtCount(base * factor)} events`, ms: ((base * factor) / eventsPerSec) * 1000, eventsPerSec })
+  }
+}
+
+/** Stream a generated 200 MB NDJSON (and a 100 MB .evtx) through the routed matcher in a child. */
+async function streaming(events, add) {
+  if (!existsSync(path.join(BUILD, 'events', 'event-stream.js'))) {
+    add({ measure: 'streaming 200 MB NDJSON', note: 'not available' })
+    add({ measure: 'streaming 100 MB .evtx', note: 'not available' })
+    return
+  }
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-stream-'))
+  try {
+    const ndjson = path.join(scratch, 'events.ndjson')
+    writeNdjson(ndjson, events, (QUICK ? 20 : 200) * 1024 * 1024)
+    add({ measure: `streaming ${QUICK ? 20 : 200} MB NDJSON through the routed matcher`, ...childStream(ndjson) })
+
+    const evtx = path.join(scratch, 'events.evtx')
+    const made = writeEvtx(evtx, (QUICK ? 10 : 100) * 1024 * 1024)
+    if (made) add({ measure: `streaming ${QUICK ? 10 : 100} MB .evtx through the routed matcher`, ...childStream(evtx) })
+    else add({ measure: 'streaming 100 MB .evtx', note: 'not available (no corpus .evtx to repeat)' })
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** Write NDJSON of the pooled regression events, repeated with a running record number. */
+function writeNdjson(file, events, bytes) {
+  const lines = []
+  let size = 0
+  for (let n = 0; size < bytes; n++) {
+    const line = JSON.stringify({ ...events[n % events.length], BenchRecord: n })
+    lines.push(line)
+    size += line.length + 1
+    if (lines.length === 10_000) {
+      writeFileSync(file, `${lines.join('\n')}\n`, { flag: 'a' })
+      lines.length = 0
+    }
+  }
+  if (lines.length > 0) writeFileSync(file, `${lines.join('\n')}\n`, { flag: 'a' })
+}
+
+/**
+ * Write an .evtx file by repeating the 64 KiB chunks of the corpus's .evtx
+ * files behind one file header whose chunk count and checksum are updated.
+ */
+function writeEvtx(file, bytes) {
+  const sources = walk(path.join(CORPUS, 'regression_data'), /\.evtx$/i).sort()
+  const chunks = []
+  let header
+  for (const source of sources) {
+    const data = readFileSync(source)
+    header ??= Buffer.from(data.subarray(0, 4096))
+    for (let offset = 4096; offset + 65536 <= data.length; offset += 65536) chunks.push(data.subarray(offset, offset + 65536))
+  }
+  if (!header || chunks.length === 0) return false
+  const count = Math.ceil((bytes - 4096) / 65536)
+  header.writeBigUInt64LE(0n, 8)
+  header.writeBigUInt64LE(BigInt(count - 1), 16)
+  header.writeUInt16LE(Math.min(count, 0xffff), 42)
+  header.writeUInt32LE(header.readUInt32LE(120) & ~1, 120)
+  header.writeUInt32LE(crc32(header.subarray(0, 120)), 124)
+  const parts = [header]
+  for (let i = 0; i < count; i++) parts.push(chunks[i % chunks.length])
+  writeFileSync(file, Buffer.concat(parts))
+  return true
+}
+
+function crc32(bytes) {
+  let crc = ~0
+  for (const byte of bytes) {
+    crc ^= byte
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
+  }
+  return ~crc >>> 0
+}
+
+function childStream(file) {
+  const result = spawnSync('node', [fileURLToPath(import.meta.url), '--child', 'stream', file], { encoding: 'utf8', maxBuffer: 1 << 24 })
+  const line = (result.stdout ?? '').trim().split('\n').pop() ?? ''
+  try {
+    return JSON.parse(line)
+  } catch {
+    return { note: `failed: ${(result.stderr ?? '').trim().split('\n').slice(-1)[0] ?? 'no output'}` }
+  }
+}
+
+function childRss(args) {
+  const result = spawnSync('node', [fileURLToPath(import.meta.url), '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 })
+  const line = (result.stdout ?? '').trim().split('\n').pop() ?? ''
+  try {
+    return JSON.parse(line).rssMb
+  } catch {
+    return undefined
+  }
+}
+
+/** Work done in a child process, so its peak RSS is its own. */
+async function runChild([kind, arg]) {
+  const start = performance.now()
+  if (kind === 'verb') {
+    const { run } = await import(path.join(BUILD, 'engine.js'))
+    await run({ verb: arg, paths: RULE_DIRS, cwd: CORPUS })
+    console.log(JSON.stringify({ ms: performance.now() - start, rssMb: process.resourceUsage().maxRSS / 1024 }))
+    return
+  }
+  const files = RULE_DIRS.flatMap((dir) => walk(dir, /\.ya?ml$/i)).sort()
+  const { rules } = await loadMatcherInput(files)
+  const { buildRuleIndex } = await import(path.join(BUILD, 'match/rule-index.js'))
+  const { streamEventFile, isEventDiagnostic } = await import(path.join(BUILD, 'events', 'event-stream.js'))
+  const index = buildRuleIndex(rules)
+  const begin = performance.now()
+  let events = 0
+  let problems = 0
+  let firstProblem = ''
+  for await (const item of streamEventFile(arg, { limits: { eventsPerFixture: Number.MAX_SAFE_INTEGER, eventFileBytes: 64 * 1024 * 1024 } })) {
+    if (isEventDiagnostic(item)) {
+      problems++
+      firstProblem ||= item.message
+      continue
+    }
+    events++
+    index.matchAll(item.event)
+  }
+  const ms = performance.now() - begin
+  const note = problems > 0 ? `${problems} diagnostics, first: ${firstProblem.slice(0, 80)}` : `${fmtCount(events)} events`
+  console.log(JSON.stringify({ ms, eventsPerSec: Math.round(events / (ms / 1000)), rssMb: process.resourceUsage().maxRSS / 1024, note }))
+}
+
+function wallOf(command, env, cwd = CORPUS) {
+  const start = performance.now()
+  spawnSync(command[0], command.slice(1), { cwd, env: { ...process.env, ...env }, stdio: 'ignore' })
+  return performance.now() - start
+}
+
+function formatTable(rows, floor) {
+  const header = ['measure', 'time', 'rules/s', 'events/s (CPU)', '× floor', 'peak RSS', 'note']
+  const lines = rows.map((row) => [
+    row.measure,
+    row.ms === undefined ? '' : `${(row.ms / 1000).toFixed(2)} s`,
+    row.rules && row.ms ? String(Math.round(row.rules / (row.ms / 1000))) : '',
+    row.eventsPerSec === undefined ? '' : fmtCount(row.eventsPerSec),
+    row.ms === undefined ? '' : (row.ms / floor).toFixed(2),
+    row.rssMb === undefined ? '' : `${Math.round(row.rssMb)} MB`,
+    row.note ?? '',
+  ])
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)))
+  const format = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`
+  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format)].join('\n')
+}
+
+function describeMachine() {
+  const cpus = os.cpus()
+  return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString().slice(0, 10) }
+}
+
+function writeDocs(table, machine) {
+  const file = path.join(ROOT, 'docs', 'benchmarks.md')
+  const text = readFileSync(file, 'utf8')
+  const start = text.indexOf('<!-- bench:start -->')
+  const end = text.indexOf('<!-- bench:end -->')
+  if (start < 0 || end < 0) return
+  const body = `<!-- bench:start -->\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB, Node ${machine.node}, ${machine.platform}; run on ${machine.date}.\n\n${table}\n`
+  writeFileSync(file, text.slice(0, start) + body + text.slice(end))
+}
+
+function walk(dir, pattern, out = []) {
+  if (!existsSync(dir)) return out
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) walk(full, pattern, out)
+    else if (pattern.test(entry.name)) out.push(full)
+  }
+  return out
+}
+
+function time(action) {
+  const start = performance.now()
+  action()
+  return performance.now() - start
+}
+
+function repeat(count, action) {
+  return Array.from({ length: count }, action)
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+function fmtCount(value) {
+  return Math.round(value).toLocaleString('en-US')
+}

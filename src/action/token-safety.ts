@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import type { GithubContext } from './github-context.js'
+
+const execFileAsync = promisify(execFile)
+
+/**
+ * Return a warning when the action runs on `pull_request_target` with a
+ * token over files that are not the base branch's. That event gives the
+ * job a token that can write to the repository, even for pull requests
+ * from forks. A workflow that checks out the pull request's head and runs
+ * tools on it lets that code reach the token. sigma-gate itself only reads
+ * the files, but another step in the same job may run them. The checkout counts as pull request files when its HEAD differs from
+ * GITHUB_SHA, which on `pull_request_target` is the base branch's commit.
+ */
+export async function pullRequestTargetWarning(context: GithubContext, cwd: string, hasToken: boolean): Promise<string | undefined> {
+  if (context.eventName !== 'pull_request_target' || !hasToken) return undefined
+  const head = await checkedOutCommit(cwd)
+  if (head === undefined || head === context.sha) return undefined
+  const origin = context.fromFork ? ' from a fork' : ''
+  return `This job runs on 'pull_request_target' with a token that can write to the repository, and the checkout (${head.slice(0, 12)}) is not the base commit (${context.sha.slice(0, 12)}), so it contains files of the pull request${origin}. sigma-gate only reads those files, but any step in this job that runs them could use the token. Run sigma-gate on the 'pull_request' event instead, or give this job 'permissions: contents: read'.`
+}
+
+async function checkedOutCommit(cwd: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await execFileAsync('git', ['rev-parse', 'HEAD'], { cwd })
+    return stdout.trim() || undefined
+  } catch {
+    return undefined
+  }
+}

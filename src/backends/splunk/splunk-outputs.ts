@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { isMap, isScalar } from 'yaml'
+import { parseTag } from '../../attack/parse-tag.js'
+import type { Config } from '../../config/config.js'
+import type { Expr } from '../../ir/expr.js'
+import type { SigmaRule } from '../../sigma/rule.js'
+import { writeConf, confStanzaName, type ConfStanza } from './conf-writer.js'
+import { PLACEHOLDER_MACRO_PREFIX } from './lower-detection.js'
+import { writeTgz, type TarFile } from './tar-writer.js'
+
+/** A converted rule that goes into the outputs. */
+export interface OutputRule {
+  rule: SigmaRule
+  /** Path of the rule file as the report gives it. */
+  path: string
+  /** Path of its `.spl` file inside the output directory, with `/` separators. */
+  splFile: string
+  spl: string
+  /** The IR after the pipeline, to find placeholders without values. */
+  expr: Expr
+}
+
+/** One rule's entry in `manifest.json`. */
+export interface ManifestEntry {
+  path: string
+  id: string | null
+  title: string | null
+  level: string | null
+  status: string | null
+  tags: string[]
+  spl: string
+  sha256: string
+  stanza: string
+  disabled: boolean
+}
+
+/** Every file of the outputs, by path relative to the output directory. */
+export type OutputFiles = Map<string, string | Buffer>
+
+/** Splunk's `alert.severity`: 1 debug, 2 info, 3 warning, 4 error, 5 severe, 6 fatal. */
+const ALERT_SEVERITY: Readonly<Record<string, number>> = {
+  informational: 2,
+  low: 3,
+  medium: 4,
+  high: 5,
+  critical: 6,
+}
+
+const FILE_HEADER = [
+  'Written by sigma-gate from Sigma rules. Do not edit: change the rules or',
+  '.sigma-gate.yml and convert again.',
+]
+
+/**
+ * Build every output of a conversion: one `.spl` file per rule,
+ * `savedsearches.conf`, `manifest.json`, and the Splunk app both as a
+ * folder under `splunk-app/` and packed as `<app>.tgz`. The same rules and
+ * configuration always give the same bytes.
+ */
+export function buildSplunkOutputs(rules: readonly OutputRule[], config: Config): OutputFiles {
+  const files: OutputFiles = new Map()
+  for (const rule of rules) files.set(rule.splFile, `${rule.spl}\n`)
+
+  const stanzas = savedSearchStanzas(rules, config)
+  const savedSearches = writeConf(stanzas.map((entry) => entry.stanza), FILE_HEADER)
+  files.set('savedsearches.conf', savedSearches)
+  files.set('manifest.json', manifestText(stanzas, config))
+
+  const app = config.splunk.app
+  const appFiles: TarFile[] = [
+    { path: `${app}/default/app.conf`, content: appConf(app) },
+    { path: `${app}/default/savedsearches.conf`, content: savedSearches },
+    { path: `${app}/default/macros.conf`, content: macrosConf(rules, config) },
+    { path: `${app}/metadata/default.meta`, content: defaultMeta() },
+  ]
+  for (const file of appFiles) files.set(`splunk-app/${file.path}`, file.content as string)
+  files.set(`${app}.tgz`, writeTgz(appFiles))
+  return files
+}
+
+/** Write the outputs under `outDir`, creating folders as needed. */
+export async function writeSplunkOutputs(rules: readonly OutputRule[], outDir: string, config: Config): Promise<void> {
+  const files = buildSplunkOutputs(rules, config)
+  for (const [relative, content] of files) {
+    const target = path.join(outDir, ...relative.split('/'))
+    await mkdir(path.dirname(target), { recursive: true })
+    await writeFile(target, content)
+  }
+}
+
+interface SavedSearch {
+  rule: OutputRule
+  stanza: ConfStanza
+  disabled: boolean
+}
+
+/** One stanza per rule; a repeated title gets ` (2)`, ` (3)` … */
+function savedSearchStanzas(rules: readonly OutputRule[], config: Config): SavedSearch[] {
+  const used = new Set<string>()
+  return rules.map((rule) => {
+    const base = confStanzaName(rule.rule.title?.value ?? '') || confStanzaName(rule.path)
+    let name = base
+    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base} (${n})`
+    used.add(name.toLowerCase())
+    return savedSearch(rule, name, config)
+  })
+}
+
+function savedSearch(output: OutputRule, name: string, config: Config): SavedSearch {
+  const { rule } = output
+  const splunk = config.splunk
+  const schedule = ruleSchedule(rule)
+  const placeholders = placeholdersWithoutValues(output.expr)
+  const status = rule.status?.value
+  const disabled = placeholders.length > 0 || (status !== undefined && splunk.disabledStatuses.includes(status))
+
+  const settings: [string, string][] = []
+  if (splunk.correlationSearch) {
+    settings.push(['action.correlationsearch.enabled', '1'])
+    settings.push(['action.correlationsearch.label', name])
+    settings.push(['action.correlationsearch.annotations', annotations(rule)])
+  }
+  const severity = ALERT_SEVERITY[rule.level?.value ?? '']
+  if (severity !== undefined) settings.push(['alert.severity', String(severity)])
+  settings.push(
+    ['alert.track', '1'],
+    ['counttype', 'number of events'],
+    ['cron_schedule', schedule.cron ?? splunk.cron],
+    ['description', (rule.description?.value ?? '').trim()],
+    ['disabled', disabled ? '1' : '0'],
+    ['dispatch.earliest_time', schedule.earliest ?? splunk.earliestTime],
+    ['dispatch.latest_time', schedule.latest ?? splunk.latestTime],
+    ['enableSched', '1'],
+    ['quantity', '0'],
+    ['relation', 'greater than'],
+    ['search', output.spl],
+  )
+
+  const comments = [`${output.path}${rule.id ? ` (id ${rule.id.value})` : ''}`]
+  if (placeholders.length > 0) {
+    comments.push(`Disabled until the macros ${placeholders.map((p) => `${PLACEHOLDER_MACRO_PREFIX}${p}`).join(', ')} are defined in macros.conf.`)
+  }
+  return { rule: output, stanza: { name, settings, comments }, disabled }
+}
+
+/**
+ * Read a rule's own schedule from its `splunk:` attribute (`cron`,
+ * `earliest`, `latest`), which overrides the configuration.
+ */
+function ruleSchedule(rule: SigmaRule): { cron?: string; earliest?: string; latest?: string } {
+  const node = rule.map.get('splunk', true)
+  if (!isMap(node)) return {}
+  const schedule: { cron?: string; earliest?: string; latest?: string } = {}
+  for (const key of ['cron', 'earliest', 'latest'] as const) {
+    const value = node.get(key, true)
+    if (isScalar(value) && typeof value.value === 'string' && value.value.trim() !== '') schedule[key] = value.value.trim()
+  }
+  return schedule
+}
+
+/** The Enterprise Security annotations: the rule's ATT&CK technique ids. */
+function annotations(rule: SigmaRule): string {
+  return JSON.stringify({ mitre_attack: techniqueIds(rule) })
+}
+
+/** Return the ATT&CK technique ids of a rule's tags, upper-case, sorted, once each. */
+export function techniqueIds(rule: SigmaRule): string[] {
+  const ids = new Set<string>()
+  for (const tag of rule.tags) {
+    const parsed = parseTag(tag.value.toLowerCase())
+    if (parsed.kind === 'technique') ids.add(parsed.id)
+  }
+  return [...ids].sort()
+}
+
+/** Return the names of placeholders without values that a detection uses, sorted. */
+export function placeholdersWithoutValues(expr: Expr): string[] {
+  const names = new Set<string>()
+  const visit = (node: Expr): void => {
+    if (node.kind === 'and' || node.kind === 'or') node.items.forEach(visit)
+    else if (node.kind === 'not') visit(node.item)
+    else if (node.kind === 'field' && node.test.kind === 'placeholder') names.add(node.test.name)
+  }
+  visit(expr)
+  return [...names].sort()
+}
+
+function manifestText(searches: SavedSearch[], config: Config): string {
+  const entries: ManifestEntry[] = searches.map(({ rule: output, stanza, disabled }) => ({
+    path: output.path,
+    id: output.rule.id?.value ?? null,
+    title: output.rule.title?.value ?? null,
+    level: output.rule.level?.value ?? null,
+    status: output.rule.status?.value ?? null,
+    tags: output.rule.tags.map((tag) => tag.value),
+    spl: output.splFile,
+    sha256: createHash('sha256').update(`${output.spl}\n`).digest('hex'),
+    stanza: stanza.name,
+    disabled,
+  }))
+  const manifest = { version: 1, app: config.splunk.app, rules: entries }
+  return `${JSON.stringify(manifest, null, 2)}\n`
+}
+
+function appConf(app: string): string {
+  return writeConf(
+    [
+      { name: 'install', settings: [['is_configured', '0'], ['state', 'enabled']] },
+      { name: 'launcher', settings: [['author', 'sigma-gate'], ['description', 'Saved searches converted from Sigma rules by sigma-gate.'], ['version', '1.0.0']] },
+      { name: 'package', settings: [['id', app], ['check_for_updates', '0']] },
+      { name: 'ui', settings: [['is_visible', '0'], ['label', app]] },
+    ],
+    FILE_HEADER,
+  )
+}
+
+/**
+ * The scope macro (when configured) and one macro per placeholder without
+ * values, with an empty definition for the user to fill in.
+ */
+function macrosConf(rules: readonly OutputRule[], config: Config): string {
+  const stanzas: ConfStanza[] = []
+  const splunk = config.splunk
+  if (splunk.macro) {
+    const terms = (['index', 'source', 'sourcetype'] as const)
+      .flatMap((key) => (splunk[key] ? [`${key}="${splunk[key].replace(/["\\]/g, (c) => '\\' + c)}"`] : []))
+    stanzas.push({
+      name: splunk.macro,
+      comments: ['The scope of every Sysmon search. Edit it to match where your Sysmon events are indexed.'],
+      settings: [['definition', terms.join(' ') || '*'], ['iseval', '0']],
+    })
+  }
+
+  const users = new Map<string, Set<string>>()
+  for (const rule of rules) {
+    for (const name of placeholdersWithoutValues(rule.expr)) {
+      const paths = users.get(name) ?? new Set<string>()
+      paths.add(rule.path)
+      users.set(name, paths)
+    }
+  }
+  for (const name of [...users.keys()].sort()) {
+    stanzas.push({
+      name: `${PLACEHOLDER_MACRO_PREFIX}${name}(1)`,
+      comments: [
+        `Placeholder %${name}% of ${[...(users.get(name) ?? [])].sort().join(', ')}.`,
+        'Define it as a search on the field argument, e.g. $field$ IN ("a", "b"),',
+        `or set 'placeholders: { ${name}: [...] }' in .sigma-gate.yml and convert again.`,
+        'The saved searches that use it are written disabled until then.',
+      ],
+      settings: [['args', 'field'], ['definition', ''], ['iseval', '0']],
+    })
+  }
+  return writeConf(stanzas, FILE_HEADER)
+}
+
+function defaultMeta(): string {
+  return writeConf(
+    [
+      { name: '', settings: [['access', 'read : [ * ], write : [ admin ]'], ['export', 'system']] },
+      { name: 'savedsearches', settings: [['owner', 'admin']] },
+    ],
+    FILE_HEADER,
+  )
+}

@@ -1,0 +1,48 @@
+import { open } from 'node:fs/promises'
+
+/** The bytes of a file read with a size bound. */
+export type BoundedRead =
+  | { ok: true; bytes: Buffer }
+  | { ok: false; reason: 'too-large'; maxBytes: number }
+  | { ok: false; reason: 'unreadable'; message: string }
+
+const CHUNK_BYTES = 1024 * 1024
+
+/**
+ * Read a file, stopping once it is larger than `maxBytes`. A regular file's
+ * size is checked before reading. The bytes are also counted while reading,
+ * because a named pipe or a device reports size 0 and a growing file outgrows
+ * its reported size. At most `maxBytes` plus one chunk is held in memory.
+ */
+export async function readBounded(file: string, maxBytes: number): Promise<BoundedRead> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+  } catch (error) {
+    return { ok: false, reason: 'unreadable', message: error instanceof Error ? error.message : String(error) }
+  }
+
+  try {
+    const info = await handle.stat()
+    if (info.isFile() && info.size > maxBytes) return { ok: false, reason: 'too-large', maxBytes }
+    const chunks: Buffer[] = []
+    let total = 0
+    // A buffer sized from the reported size (plus a byte to see the end)
+    // spares each small rule file a zeroed megabyte; only the bytes read are
+    // kept, so the unzeroed rest is never seen.
+    const chunkBytes = info.isFile() && info.size > 0 ? Math.min(info.size + 1, CHUNK_BYTES) : CHUNK_BYTES
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes)
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null)
+      if (bytesRead === 0) break
+      total += bytesRead
+      if (total > maxBytes) return { ok: false, reason: 'too-large', maxBytes }
+      chunks.push(chunk.subarray(0, bytesRead))
+    }
+    return { ok: true, bytes: Buffer.concat(chunks, total) }
+  } catch (error) {
+    return { ok: false, reason: 'unreadable', message: error instanceof Error ? error.message : String(error) }
+  } finally {
+    await handle.close()
+  }
+}
