@@ -168,7 +168,7 @@ function buildCorrelation(compiled: CompiledCorrelation, members: MetaEntry[], d
   const targets: CorrelationTarget[] = members.map((member) => ({ scope: member.scope, fieldNames: member.fieldNames, ...(member.spl ? { query: member.spl } : {}) }))
   const conversion = convertCorrelationToSpl(plan, targets, { type: correlation.type.span, rules: correlation.rules[0]?.span ?? correlation.span })
   diagnostics.push(...conversion.diagnostics)
-  if (plan.type !== 'value_percentile') compiled.plan = plan
+  compiled.plan = plan
   const [query] = conversion.queries
   if (query === undefined) {
     compiled.missingReason = 'The correlation was not converted to SPL, so the SPL side of the case could not run.'
@@ -216,7 +216,7 @@ export function correlationEngines(compiled: CompiledCorrelation | undefined): C
   const stream = parsed.ok ? compileSplStream(parsed.query) : undefined
   if (!stream?.ok) return { native, missingReason: 'The generated SPL could not be compiled.' }
   const { scope, fieldNames } = compiled
-  const outputs = plan.groupBy.map((group) => fieldNames[group.name] ?? group.name)
+  const outputs = rowFields(plan).map((name) => fieldNames[name] ?? name)
   const spl = (events: readonly TimedEvent[]): string[] => {
     const rows = stream.run(events.map(({ event, time }) => ({ ...toSplEvent(event, fieldNames, scope), _time: time })))
     return rows.map((row) => rowKey(plan, Number(row['_time']), outputs.map((name) => firstText(row[name]))))
@@ -227,7 +227,13 @@ export function correlationEngines(compiled: CompiledCorrelation | undefined): C
 /** Describe one firing: its window start and group values, e.g. `2026-04-24T10:15:00Z User='alice'`. */
 function rowKey(plan: CorrelationPlan, time: number, group: string[]): string {
   const start = Number.isFinite(time) ? new Date(time * 1000).toISOString().replace('.000Z', 'Z') : String(time)
-  return [start, ...plan.groupBy.map((field, index) => `${field.name}='${group[index] ?? ''}'`)].join(' ')
+  return [start, ...rowFields(plan).map((name, index) => `${name}='${group[index] ?? ''}'`)].join(' ')
+}
+
+/** Name the fields that tell firings apart: the group-by names, and `field` for value_percentile. */
+function rowFields(plan: CorrelationPlan): string[] {
+  const names = plan.groupBy.map((group) => group.name)
+  return plan.type === 'value_percentile' && plan.field !== undefined ? [...names, plan.field] : names
 }
 
 function firstText(value: FieldValue | undefined): string {

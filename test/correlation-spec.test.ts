@@ -132,13 +132,15 @@ describe('correlation specification examples', () => {
     expect(rule.spl).toEqual(["cs-method=\"POST\" | bin _time span=24h | stats avg(BytesOut) as value_avg by _time SourceIP User | where 'value_avg'>500"])
   })
 
-  it('value_percentile example is not convertible', async () => {
+  it('value_percentile example counts shares per image', async () => {
     const title = 'A computer spawned a processes name in the last 24h than 1% of all the processes.'
     const rule = ruleTitled(await runOnFiles({ 'c.yml': spec.VALUE_PERCENTILE_EXAMPLE, 'r.yml': PROXY_RULE('process_creation') }), title)
-    expect(findings(rule)).toEqual(['convert/unsupported 3:11 error'])
-    expect(rule.diagnostics.find((d) => d.check === 'convert/unsupported')?.message).toBe(
-      'The value_percentile correlation cannot be converted: the specification gives no percentile rank or says what the bound compares, so its meaning is not defined. Use value_count, value_sum or value_avg instead.',
-    )
+    expect(findings(rule)).toEqual([])
+    expect(rule.spl).toEqual([
+      'cs-method="POST" | bin _time span=24h | stats count as sg_value_count by _time ComputerName image' +
+        ' | eventstats sum(sg_value_count) as sg_total by _time ComputerName' +
+        " | eval value_percentile=sg_value_count*100/sg_total | where 'value_percentile'<=1",
+    ])
   })
 
   it('aliases example groups by the aliased fields', async () => {

@@ -60,6 +60,15 @@ const valueTest: fc.Arbitrary<{ field: string; test: ValueTest }> = fc.oneof(
     }),
   }),
   fc.record({ field: fc.constantFrom(...TEXT_FIELDS), test: fc.record({ kind: fc.constant('placeholder' as const), name: fc.constantFrom('Admins', 'Servers') }) }),
+  fc.record({
+    field: fc.constant('T'),
+    test: fc.record({
+      kind: fc.constant('time-part' as const),
+      part: fc.constantFrom('minute' as const, 'hour' as const, 'day' as const, 'week' as const, 'month' as const, 'year' as const),
+      op: fc.constantFrom('eq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
+      value: fc.constantFrom(0, 1, 3, 29, 52, 53, 2020, 2021),
+    }),
+  }),
 )
 
 const leaf: fc.Arbitrary<Expr> = fc.oneof(
@@ -93,6 +102,7 @@ const event: fc.Arbitrary<SigmaEvent> = fc
       C: text,
       N: fc.constantFrom<SigmaEvent[string]>('1', '2', '2.5', 10, '-1', 'x', ''),
       Ip: fc.constantFrom('10.1.2.3', '192.168.1.7', '172.16.0.1', 'fe80::1', '::1', 'nope', ''),
+      T: fc.constantFrom('2020-12-31 23:59:59.999', '2021-01-03T00:00:00.000Z', '2021-02-29 00:00:00.000', '2020-02-29T03:01:00.000Z', '2021-01-03 00:00:00', 'x', ''),
     },
     // Every Sysmon event has an EventID, so `_raw` is never empty.
     { requiredKeys: ['EventID'] },
@@ -137,6 +147,6 @@ describe('native matcher and SPL engine on random detections', () => {
       }),
       { numRuns: 500 },
     )
-    expect([...kinds].sort()).toEqual(['cidr', 'exists', 'fieldref', 'null', 'number', 'placeholder', 'regex', 'string'])
+    expect([...kinds].sort()).toEqual(['cidr', 'exists', 'fieldref', 'null', 'number', 'placeholder', 'regex', 'string', 'time-part'])
   })
 })

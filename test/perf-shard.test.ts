@@ -53,5 +53,9 @@ describe.skipIf(!hasShared)('sharded runs', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(61)
     expect(Math.min(...sizes)).toBeGreaterThan(5)
     expect(sorted(parts)).toEqual(sorted(whole.rules))
+    const copy = parts.find((rule) => rule.path === 'rules/zz_copy.yml')
+    expect(copy?.diagnostics.filter((d) => d.check === 'metadata/duplicate-id').map((d) => d.message)).toEqual([
+      `The id '${id}' is already used by the rule at rules/${picked[0]}:2. Give this rule a new UUID.`,
+    ])
   }, 120_000)
 })

@@ -303,11 +303,15 @@ describe('spec modifiers: numeric', () => {
 })
 
 describe('spec modifiers: time', () => {
-  for (const name of ['minute', 'hour', 'day', 'week', 'month', 'year']) {
-    it(`${name}: is rejected (semantics: unsupported)`, () => {
-      const rule = invalid(`UtcTime|${name}: 3`)
-      expect(located(rule.diagnostics)).toEqual([`9:${19 + name.length} error sigma/unsupported`])
-      expect(verdicts(rule, { ...PROCESS, UtcTime: '2024-01-03 03:03:03.000' })).toEqual(NO_MATCH)
+  // 2024-01-03 is a Wednesday in ISO week 1; every part is 3 except the week.
+  const cases: [string, number][] = [['minute', 3], ['hour', 3], ['day', 3], ['week', 1], ['month', 1], ['year', 2024]]
+  for (const [name, part] of cases) {
+    it(`${name}: extracts ${part} from UtcTime`, () => {
+      const rule = field(`UtcTime|${name}: ${part}`)
+      expect(verdicts(rule, { ...PROCESS, UtcTime: '2024-01-03 03:03:03.000' })).toEqual(MATCH)
+      expect(verdicts(rule, { ...PROCESS, UtcTime: '2024-01-03T03:03:03.000Z' })).toEqual(MATCH)
+      expect(verdicts(rule, { ...PROCESS, UtcTime: '2025-02-14 04:04:04.000' })).toEqual(NO_MATCH)
+      expect(verdicts(rule, { ...PROCESS, UtcTime: 'not a date' })).toEqual(NO_MATCH)
     })
   }
 })

@@ -117,6 +117,22 @@ export interface PlaceholderTest {
   name: string
 }
 
+/** A part of a date that a time modifier extracts, e.g. `UtcTime|hour`. */
+export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year'
+
+/**
+ * Time modifier (`minute` … `year`): the field holds a timestamp, and the
+ * number of the given part, read as written without zone conversion, equals
+ * or compares with `value` (`eq` without a comparison modifier). `week` is
+ * the ISO 8601 week, 1 to 53. A value that is not a timestamp never matches.
+ */
+export interface TimePartTest {
+  kind: 'time-part'
+  part: TimePart
+  op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte'
+  value: number
+}
+
 export type ValueTest =
   | StringTest
   | RegexTest
@@ -126,6 +142,7 @@ export type ValueTest =
   | CidrTest
   | FieldRefTest
   | PlaceholderTest
+  | TimePartTest
 
 export function and(items: Expr[]): Expr {
   const flat: Expr[] = []

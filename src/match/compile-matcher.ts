@@ -2,6 +2,7 @@ import { RE2JS } from 're2js'
 import type { FieldValue, SigmaEvent } from '../events/event.js'
 import type { Expr, FieldExpr, FieldRefTest, StringTest, ValueTest } from '../ir/expr.js'
 import { networkContains, parseIp, parseNetwork } from './ip-network.js'
+import { parseTimestampFields, timePartOf } from './time-part.js'
 import { compileLowerWildcard, compileWildcard, lowerExactText } from './wildcard.js'
 
 /** A compiled rule: whether one event matches. */
@@ -117,6 +118,15 @@ function compileValueTest(test: Exclude<ValueTest, { kind: 'fieldref' | 'null' |
         if (value.trim() === '') return false
         const number = Number(value)
         return Number.isFinite(number) && compare(number, limit)
+      }
+    }
+    case 'time-part': {
+      const part = test.part
+      const limit = test.value
+      const compare = test.op === 'eq' ? (a: number, b: number) => a === b : COMPARE[test.op]
+      return (value) => {
+        const fields = parseTimestampFields(value)
+        return fields !== undefined && compare(timePartOf(fields, part), limit)
       }
     }
     case 'cidr': {

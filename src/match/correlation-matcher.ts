@@ -7,7 +7,10 @@ import { compileMatcher, type EventPredicate } from './compile-matcher.js'
 export interface CorrelationRow {
   /** Start of the window, in seconds since the epoch. */
   time: number
-  /** The values of the group-by fields, in `group-by` order. */
+  /**
+   * The values of the group-by fields, in `group-by` order; value_percentile
+   * adds the value of `field` whose share fired.
+   */
   group: string[]
   value: number
 }
@@ -54,11 +57,38 @@ export function compileCorrelation(plan: CorrelationPlan): CorrelationEvaluator 
 
     const rows: CorrelationRow[] = []
     for (const entry of groups.values()) {
+      if (plan.type === 'value_percentile') {
+        rows.push(...percentileRows(plan, entry))
+        continue
+      }
       const value = aggregate(plan, entry.members)
       if (value !== undefined && boundsHold(plan.bounds, value)) rows.push({ time: entry.time, group: entry.group, value })
     }
     return rows
   }
+}
+
+/**
+ * Return the value_percentile rows of one window and group: each distinct
+ * value of `field` with its share, in percent, of the events that carry
+ * the field there. An event counts once for each of its distinct values,
+ * as Splunk's `stats count by` counts it, and events without the field do
+ * not count.
+ */
+function percentileRows(plan: CorrelationPlan, entry: { time: number; group: string[]; members: Member[] }): CorrelationRow[] {
+  const counts = new Map<string, number>()
+  for (const member of entry.members) {
+    for (const value of new Set(fieldTexts(plan, member))) counts.set(value, (counts.get(value) ?? 0) + 1)
+  }
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0)
+
+  const rows: CorrelationRow[] = []
+  for (const [value, count] of counts) {
+    // The same expression as the SPL's eval, so both round alike.
+    const percent = (count * 100) / total
+    if (boundsHold(plan.bounds, percent)) rows.push({ time: entry.time, group: [...entry.group, value], value: percent })
+  }
+  return rows
 }
 
 function classify(matchers: EventPredicate[], event: SigmaEvent): number {
@@ -94,6 +124,7 @@ function aggregate(plan: CorrelationPlan, members: Member[]): number | undefined
     case 'temporal_ordered':
       return orderedSteps(members)
     case 'value_percentile':
+      // percentileRows gives value_percentile one row per value instead.
       return undefined
   }
 }

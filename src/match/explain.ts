@@ -320,6 +320,8 @@ function describeTest(expr: FieldExpr | KeywordExpr): string {
       return `${test.op} ${test.value}`
     case 'cidr':
       return test.network
+    case 'time-part':
+      return `${test.part} ${test.op} ${test.value}`
     case 'exists':
       return String(test.exists)
     case 'null':

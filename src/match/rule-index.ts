@@ -33,11 +33,11 @@ interface Entry {
 }
 
 /**
- * Compile rules into an index. Routing puts each rule in the buckets of the
- * route field's values its IR requires (rules without such a condition go
- * in every bucket); the prefilter derives literal needles from the IR and
- * finds all of them in one Aho-Corasick pass per field. Both are necessary
- * conditions, so `matchAll` gives exactly the verdicts of the plain
+ * Compile rules into an index. Routing puts each rule in the bucket of every
+ * route field value its IR requires, and a rule without such a condition in
+ * every bucket. The prefilter derives literal needles from the IR and finds
+ * them all in one Aho-Corasick pass per field. Both are necessary
+ * conditions, so `matchAll` returns exactly the verdicts of the plain
  * closures.
  */
 export function buildRuleIndex(rules: readonly IndexedRule[], options: RuleIndexOptions = {}): RuleIndex {

@@ -7,9 +7,15 @@ import {
   or,
   type Expr,
   type PatternPart,
+  type TimePart,
   type ValueTest,
 } from '../ir/expr.js'
-import { KNOWN_MODIFIERS, splitFieldKey, type ModifierSet } from './modifiers.js'
+import {
+  KNOWN_MODIFIERS,
+  TIME_MODIFIERS,
+  splitFieldKey,
+  type ModifierSet,
+} from './modifiers.js'
 import {
   base64,
   base64Offsets,
@@ -30,6 +36,12 @@ export interface DetectionOptions {
   /** Longest `re` value accepted, in characters; longer ones get `limits/regex-length`. */
   maxRegexLength?: number
 }
+
+/** Modifiers that may accompany a time modifier. */
+const TIME_PART_COMPANIONS = new Set<string>([...TIME_MODIFIERS, 'gt', 'gte', 'lt', 'lte', 'all', 'neq'])
+
+/** A plausible value of each time part, for messages. */
+const TIME_PART_EXAMPLE: Record<TimePart, number> = { minute: 30, hour: 9, day: 1, week: 17, month: 4, year: 2026 }
 
 /** Modifiers that may accompany `expand`. */
 const EXPAND_COMPANIONS = new Set(['expand', 'contains', 'startswith', 'endswith', 'cased', 'all', 'neq'])
@@ -146,10 +158,11 @@ export class DetectionLowering {
       return { kind: 'const', value: false }
     }
     if (modifiers.has('exists')) return this.exists(field, value, span, modifiers)
-    const timePart = ['minute', 'hour', 'day', 'week', 'month', 'year'].find((name) => modifiers.has(name))
-    if (timePart) {
-      this.unsupported(span, `The time modifier '${timePart}' is not supported yet.`)
-      return { kind: 'const', value: false }
+    const timeParts = TIME_MODIFIERS.filter((name) => modifiers.has(name))
+    if (timeParts.length > 0 && value !== null) {
+      const expr = this.timePart(modifiers, timeParts, value, span, test)
+      if (!modifiers.has('neq')) return expr
+      return and([{ kind: 'field', field, test: { kind: 'exists', exists: true }, span }, not(expr)])
     }
     if (value === null) {
       if (modifiers.list.length > 0) {
@@ -258,6 +271,36 @@ export class DetectionLowering {
     }
     const cased = modifiers.has('cased')
     return or(variants.map((parts) => test({ kind: 'string', parts: position(modifiers, parts, false), cased })))
+  }
+
+  /**
+   * Lower a time modifier such as `UtcTime|hour|gte: 9`: one time part,
+   * optionally one comparison, and `all` or `neq`, on an integer value.
+   */
+  private timePart(modifiers: ModifierSet, parts: readonly TimePart[], value: Exclude<Scalar, null>, span: Span, test: (t: ValueTest) => Expr): Expr {
+    const [part] = parts
+    if (part === undefined) return { kind: 'const', value: false }
+    if (parts.length > 1) {
+      this.error(span, 'sigma/invalid-modifier', `A field can take one time modifier, not '${parts.join("', '")}' together. Test each part in its own field entry, e.g. 'UtcTime|hour: 9' and 'UtcTime|day: 1'.`)
+      return { kind: 'const', value: false }
+    }
+    const extra = modifiers.list.filter((name) => !TIME_PART_COMPANIONS.has(name))
+    if (extra.length > 0) {
+      this.error(span, 'sigma/invalid-modifier', `The time modifier '${part}' cannot be combined with '${extra.join("', '")}'. Use it alone or with one of gt, gte, lt, lte, and with all or neq.`)
+      return { kind: 'const', value: false }
+    }
+    const comparisons = (['gt', 'gte', 'lt', 'lte'] as const).filter((name) => modifiers.has(name))
+    if (comparisons.length > 1) {
+      this.error(span, 'sigma/invalid-modifier', `The time modifier '${part}' takes one comparison, not '${comparisons.join("', '")}'. Write a range as two field entries in an 'all' list or two selections.`)
+      return { kind: 'const', value: false }
+    }
+
+    const number = typeof value === 'number' ? value : Number(value)
+    if (typeof value === 'boolean' || String(value).trim() === '' || !Number.isInteger(number)) {
+      this.error(span, 'sigma/invalid-value', `The time modifier '${part}' compares a whole number, not '${String(value)}'. Write e.g. '${modifiers.field}|${part}: ${TIME_PART_EXAMPLE[part]}'.`)
+      return { kind: 'const', value: false }
+    }
+    return test({ kind: 'time-part', part, op: comparisons[0] ?? 'eq', value: number })
   }
 
   private regex(modifiers: ModifierSet, pattern: string, span: Span, test: (t: ValueTest) => Expr): Expr {

@@ -94,11 +94,12 @@ export interface Aggregation {
 }
 
 /**
- * `| stats ... by F1 F2` (one row per group) or `| streamstats ... by F1 F2`
- * (each event gets the running values of its group, itself included).
+ * `| stats ... by F1 F2` (one row per group), `| streamstats ... by F1 F2`
+ * (each event gets the running values of its group, itself included) or
+ * `| eventstats ... by F1 F2` (each event gets its whole group's values).
  */
 export interface StatsStage {
-  kind: 'stats' | 'streamstats'
+  kind: 'stats' | 'streamstats' | 'eventstats'
   aggregations: Aggregation[]
   by: string[]
   column: number

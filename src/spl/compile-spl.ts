@@ -79,6 +79,7 @@ export function compileStage(stage: SplStage): StageTest {
     case 'bin':
     case 'stats':
     case 'streamstats':
+    case 'eventstats':
     case 'sort':
       throw new SplCompileFailure(
         `The ${stage.kind} command works on the whole result set, so it cannot run on one event at a time: compile the query with compileSplStream.`,

@@ -15,7 +15,7 @@ type StreamStep = (records: SplEvent[]) => SplEvent[]
 /**
  * Compile a parsed query into a function over an ordered event stream.
  * Streaming commands (search, where, eval, regex, rex) run on each event as
- * `compileSpl` runs them, and `bin`, `stats`, `streamstats` and `sort` work
+ * `compileSpl` runs them, and `bin`, `stats`, `streamstats`, `eventstats` and `sort` work
  * on the results so far. A query without transforming commands returns the
  * events that pass, with the fields that eval and rex set.
  */
@@ -36,7 +36,7 @@ function buildSteps(stages: SplStage[]): StreamStep[] {
   const steps: StreamStep[] = []
   let streaming: StageTest[] = []
   for (const stage of stages) {
-    if (stage.kind === 'bin' || stage.kind === 'stats' || stage.kind === 'streamstats' || stage.kind === 'sort') {
+    if (stage.kind === 'bin' || stage.kind === 'stats' || stage.kind === 'streamstats' || stage.kind === 'eventstats' || stage.kind === 'sort') {
       if (streaming.length > 0) steps.push(streamingStep(streaming))
       streaming = []
       steps.push(transformStep(stage))
@@ -79,6 +79,8 @@ function transformStep(stage: BinStage | StatsStage | SortStage): StreamStep {
       return statsStep(stage)
     case 'streamstats':
       return streamstatsStep(stage)
+    case 'eventstats':
+      return eventstatsStep(stage)
   }
 }
 
@@ -172,6 +174,35 @@ function streamstatsStep(stage: StatsStage): StreamStep {
         accumulator.add(record)
         setResult(row, accumulator)
       }
+      return row
+    })
+  }
+}
+
+/**
+ * `eventstats`: each record gets the values of its whole group, computed
+ * over every record, and keeps its order and other fields.
+ */
+function eventstatsStep(stage: StatsStage): StreamStep {
+  return (records) => {
+    const groups = new Map<string, Accumulator[]>()
+    // NOTE: as in streamstats, a record with a multi-valued by-field joins
+    // the first group only.
+    const keys = records.map((record) => {
+      const values = byValues(record, stage.by)[0]
+      if (values === undefined) return undefined
+      const key = JSON.stringify(values)
+      let state = groups.get(key)
+      if (!state) groups.set(key, (state = stage.aggregations.map(newAccumulator)))
+      state.forEach((accumulator) => accumulator.add(record))
+      return key
+    })
+
+    return records.map((record, index) => {
+      const state = groups.get(keys[index] ?? '')
+      if (state === undefined) return record
+      const row: SplEvent = { ...record }
+      state.forEach((accumulator) => setResult(row, accumulator))
       return row
     })
   }

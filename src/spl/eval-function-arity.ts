@@ -22,6 +22,8 @@ export const EVAL_FUNCTION_ARITY: ReadonlyMap<string, [number, number]> =
     ['replace', [3, 3]],
     ['rtrim', [1, 2]],
     ['split', [2, 2]],
+    ['strftime', [2, 2]],
+    ['strptime', [2, 2]],
     ['substr', [2, 3]],
     ['tonumber', [1, 2]],
     ['tostring', [1, 1]],

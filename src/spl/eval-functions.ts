@@ -8,6 +8,7 @@ import { allTexts, asNumber, asText } from './eval-value.js'
 import type { EvalValue } from './eval-value.js'
 import { likeMatcher } from './like.js'
 import { compilePcre } from './regex.js'
+import { formatTime, parseTime, tokenizeFormat } from './time-format.js'
 
 type Evaluator = (context: EventContext) => EvalValue
 type Compile = (expr: EvalExpr) => Evaluator
@@ -145,10 +146,44 @@ const BUILDERS: Record<string, Builder> = {
     return asText(value)
   },
 
+  strptime: (call, [subject, format]) => buildTimeFunction(call, subject as Evaluator, format as Evaluator, (value, tokens) => {
+    const text = asText(value)
+    return text === null ? null : parseTime(text, tokens)
+  }),
+
+  strftime: (call, [subject, format]) => buildTimeFunction(call, subject as Evaluator, format as Evaluator, (value, tokens) => {
+    const seconds = asNumber(value)
+    return seconds === null ? null : formatTime(seconds, tokens)
+  }),
+
   abs: (_call, [arg]) => (context) => {
     const n = asNumber((arg as Evaluator)(context))
     return n === null ? null : Math.abs(n)
   },
+}
+
+type FormatTokens = Exclude<ReturnType<typeof tokenizeFormat>, { unsupported: string }>
+
+/**
+ * Build `strptime` or `strftime`. A literal format is checked once, and an
+ * unsupported directive in it fails the query; a computed one that is
+ * unsupported gives null.
+ */
+function buildTimeFunction(call: EvalCall, subject: Evaluator, format: Evaluator, apply: (value: EvalValue, tokens: FormatTokens) => EvalValue): Evaluator {
+  const formatArg = call.args[1] as EvalExpr
+  if (formatArg.kind === 'string') {
+    const tokens = tokenizeFormat(formatArg.value)
+    if ('unsupported' in tokens) {
+      throw new SplCompileFailure(`${call.name}() format directive '${tokens.unsupported}' is not supported by this engine. Use %Y, %m, %d, %H, %M, %S, %3N or %V.`, formatArg.column)
+    }
+    return (context) => apply(subject(context), tokens)
+  }
+  return (context) => {
+    const text = asText(format(context))
+    const tokens = text === null ? undefined : tokenizeFormat(text)
+    if (tokens === undefined || 'unsupported' in tokens) return null
+    return apply(subject(context), tokens)
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ export type SplParseResult =
   | { ok: true; query: SplQuery }
   | { ok: false; error: SplSyntaxError }
 
-const COMMANDS = ['search', 'where', 'eval', 'regex', 'rex', 'bin', 'stats', 'streamstats', 'sort']
+const COMMANDS = ['search', 'where', 'eval', 'regex', 'rex', 'bin', 'stats', 'streamstats', 'eventstats', 'sort']
 
 /**
  * Parse an SPL query: a base search followed by `| search`, `| where`,
@@ -97,7 +97,7 @@ function readCommandName(text: string, from: number): Token {
   if (match === null) {
     const offset = from + (/^\s*/.exec(text.slice(from))?.[0].length ?? 0)
     throw new SplParseFailure(
-      "A command name must follow '|': write search, where, eval, regex, rex, bin, stats, streamstats or sort, or remove the pipe.",
+      "A command name must follow '|': write search, where, eval, regex, rex, bin, stats, streamstats, eventstats or sort, or remove the pipe.",
       Math.min(offset, text.length),
     )
   }
@@ -137,6 +137,7 @@ function parseCommand(command: Token, stream: TokenStream): SplStage {
       return parseBin(stream, column)
     case 'stats':
     case 'streamstats':
+    case 'eventstats':
       return parseStats(stream, command.text, column)
     case 'sort':
       return parseSort(stream, column)

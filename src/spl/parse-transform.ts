@@ -38,8 +38,8 @@ function readSpan(token: Token): number {
   return Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number)
 }
 
-/** Parse `stats` or `streamstats`: aggregations, then an optional `by` list. */
-export function parseStats(stream: TokenStream, kind: 'stats' | 'streamstats', column: number): StatsStage {
+/** Parse `stats`, `streamstats` or `eventstats`: aggregations, then an optional `by` list. */
+export function parseStats(stream: TokenStream, kind: StatsStage['kind'], column: number): StatsStage {
   const aggregations: Aggregation[] = []
   while (!stream.atEnd() && !atWord(stream, 'by')) {
     if (aggregations.length > 0 && stream.at(',')) stream.next()

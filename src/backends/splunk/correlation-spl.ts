@@ -40,15 +40,13 @@ const EVAL_OPERATORS: Record<Bound['op'], '>' | '>=' | '<' | '<=' | '!=' | '='> 
  * its own query; otherwise one base search covers every rule and
  * `eval sg_rule=case(...)` names the first rule each event matches. Windows
  * are `bin _time span=<timespan>` buckets, the aggregate comes from
- * `stats ... by _time <group-by>`, and `where` applies the condition.
+ * `stats ... by _time <group-by>` (value_percentile adds `field` to the
+ * `by` list and an `eventstats` total), and `where` applies the condition.
  */
 export function convertCorrelationToSpl(plan: CorrelationPlan, targets: readonly CorrelationTarget[], spans: CorrelationSpans): SplConversion {
   const diagnostics: Diagnostic[] = []
   const unsupported = (message: string, span: Span = spans.type): SplConversion => ({ queries: [], diagnostics: [...diagnostics, diagnosticAt(span, 'convert/unsupported', 'error', message)] })
 
-  if (plan.type === 'value_percentile') {
-    return unsupported(`The value_percentile correlation cannot be converted: the specification gives no percentile rank or says what the bound compares, so its meaning is not defined. Use value_count, value_sum or value_avg instead.`)
-  }
   const names = [...plan.groupBy.map((group) => group.name), ...(plan.field ? [plan.field] : [])]
   const unwritable = names.find((name) => !isWritableFieldName(name))
   if (unwritable !== undefined) return unsupported(`The field name '${unwritable}' cannot be written in SPL because it is empty or contains a quote, backslash, backtick, asterisk or control character. Rename the field or alias.`)
@@ -113,7 +111,22 @@ function windowStages(plan: CorrelationPlan, fieldNames: Record<string, string>)
   const where = `where ${printEval(boundsCondition(plan.type, plan.bounds), 'argument')}`
 
   if (plan.type === 'temporal_ordered') return ['sort 0 _time', bin, ...orderedSteps(plan, by), `stats max(sg_step) as temporal_ordered by ${by}`, where]
+  if (plan.type === 'value_percentile') return [bin, ...percentileStages(plan, fieldNames, by), where]
   return [bin, `stats ${aggregation(plan, fieldNames)} by ${by}`, where]
+}
+
+/**
+ * Count each value of `field` per window and group, add the group's total
+ * to every value's row with `eventstats`, and compute the value's share in
+ * percent, which the condition then bounds.
+ */
+function percentileStages(plan: CorrelationPlan, fieldNames: Record<string, string>, by: string): string[] {
+  const field = writeSearchField(splName(plan.field ?? '', fieldNames))
+  return [
+    `stats count as sg_value_count by ${by} ${field}`,
+    `eventstats sum(sg_value_count) as sg_total by ${by}`,
+    'eval value_percentile=sg_value_count*100/sg_total',
+  ]
 }
 
 function aggregation(plan: CorrelationPlan, fieldNames: Record<string, string>): string {

@@ -14,6 +14,7 @@ import type {
 } from '../../ir/expr.js'
 import { buildExactRegex, withFlagPrefix } from './exact-regex.js'
 import { printEval } from './print-spl.js'
+import { timePartCondition } from './time-part-eval.js'
 import {
   formatSplNumber,
   isPlainFieldName,
@@ -236,6 +237,8 @@ class Lowering {
         return this.lowerFieldRef(field, test, expr.span)
       case 'placeholder':
         return this.lowerPlaceholder(field, test.name, expr.span)
+      case 'time-part':
+        return this.flagIf(timePartCondition(field, test))
     }
   }
 

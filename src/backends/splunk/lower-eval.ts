@@ -4,6 +4,7 @@ import type { Expr, FieldExpr, NumberTest, PatternPart } from '../../ir/expr.js'
 import { buildExactRegex, withFlagPrefix } from './exact-regex.js'
 import { formatSplNumber, isWritableFieldName } from './spl-literal.js'
 import type { EvalNode } from './spl-syntax.js'
+import { timePartCondition } from './time-part-eval.js'
 
 const COMPARE: Record<NumberTest['op'], '<' | '<=' | '>' | '>='> = { gt: '>', gte: '>=', lt: '<', lte: '<=' }
 
@@ -64,6 +65,10 @@ function lowerField(expr: FieldExpr, fieldNames: Readonly<Record<string, string>
       const fold = (node: EvalNode): EvalNode => (test.cased ? node : call('lower', node))
       return { kind: 'equals', left: fold(reference), right: fold({ kind: 'field', name: other }) }
     }
+    case 'time-part':
+      // `if` turns the null of an unparsable timestamp into false, so NOT
+      // around it holds as it does natively.
+      return call('if', timePartCondition(field, test), call('true'), call('false'))
     case 'placeholder':
       return unsupported(diagnostics, expr.span, `The placeholder '%${test.name}%' of field '${field}' has no values, so a correlation cannot classify events by it. Give the placeholder values in .sigma-gate.yml.`)
   }
