@@ -35,8 +35,8 @@ function gateSteps(workflow: Workflow): Step[] {
 describe('README workflows', () => {
   const blocks = workflowBlocks()
 
-  test('five example workflows parse', () => {
-    expect(blocks).toHaveLength(5)
+  test('six example workflows parse', () => {
+    expect(blocks).toHaveLength(6)
     for (const block of blocks) {
       const workflow = parse(block) as Workflow
       expect(workflow.on).toBeDefined()
@@ -46,7 +46,7 @@ describe('README workflows', () => {
 
   test('every input of a sigma-gate step exists in action.yml', () => {
     const withGate = blocks.map((block) => parse(block) as Workflow).filter((workflow) => gateSteps(workflow).length > 0)
-    expect(withGate).toHaveLength(4)
+    expect(withGate).toHaveLength(5)
 
     const used = withGate.flatMap(gateSteps).flatMap((step) => Object.keys(step.with ?? {}))
     expect(used.length).toBeGreaterThan(0)

@@ -162,12 +162,12 @@ describe('parse errors', () => {
     [
       'a=1 | table Image',
       7,
-      "Unknown or unsupported SPL command 'table': the engine runs search, where, eval, regex, rex, bin, stats, streamstats, sort.",
+      "Unknown or unsupported SPL command 'table': the engine runs search, where, eval, regex, rex, bin, stats, streamstats, eventstats, sort.",
     ],
     [
       'a=1 |',
       6,
-      "A command name must follow '|': write search, where, eval, regex, rex, bin, stats, streamstats or sort, or remove the pipe.",
+      "A command name must follow '|': write search, where, eval, regex, rex, bin, stats, streamstats, eventstats or sort, or remove the pipe.",
     ],
     [
       'a=1 OR',
@@ -208,7 +208,7 @@ describe('parse errors', () => {
     [
       'a=1 | eval x=foo(1)',
       14,
-      "Unknown eval function 'foo': the engine runs abs, case, cidrmatch, coalesce, false, if, in, isnotnull, isnull, isnum, isstr, len, like, lower, ltrim, match, mvjoin, null, replace, rtrim, split, substr, tonumber, tostring, trim, true, upper.",
+      "Unknown eval function 'foo': the engine runs abs, case, cidrmatch, coalesce, false, if, in, isnotnull, isnull, isnum, isstr, len, like, lower, ltrim, match, mvjoin, null, replace, rtrim, split, strftime, strptime, substr, tonumber, tostring, trim, true, upper.",
     ],
     ['a=1 | eval x=if(1,2)', 14, "The eval function 'if' takes 3 arguments, not 2."],
     [
