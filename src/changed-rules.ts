@@ -16,6 +16,12 @@ export interface RuleSelection {
   files: DiscoveredFile[]
   /** Ids (lower case) of rule documents outside `files`, with where they are. */
   otherIds: ReadonlyMap<string, { file: string; line: number }>
+  /**
+   * Files to read filter documents from, in discovery order, when filters
+   * outside `files` still apply to them (a shard reads every filter file).
+   * Unset: the filters of `files`.
+   */
+  filterFiles?: string[]
 }
 
 /** What a text scan finds in one rule file, without parsing the YAML. */

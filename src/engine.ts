@@ -6,6 +6,7 @@ import { writeSplunkOutputs, type OutputRule } from './backends/splunk/splunk-ou
 import { applyConfig, isExcluded } from './config/apply-config.js'
 import type { Config } from './config/config.js'
 import { loadConfig } from './config/load-config.js'
+import { countOf } from './report/report-order.js'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
 import { internalErrorDiagnostic } from './internal-error.js'
 import { limitDiagnostic, type Limits } from './limits/limits.js'
@@ -24,6 +25,7 @@ import { loadFixtureFile, type FixtureCase } from './regress/fixture-file.js'
 import { loadRegressionCases } from './regress/regression-cases.js'
 import { sweepBaseline } from './regress/baseline-sweep.js'
 import { checkFixturePolicy } from './regress/fixture-policy.js'
+import { checkCaseTargets } from './regress/fixture-targets.js'
 import { runCase, type CaseEngines } from './regress/run-case.js'
 import { runCorrelationCase } from './regress/run-correlation-case.js'
 import { REPORT_VERSION, type FailOn, type Report, type RuleReport, type Verb } from './report/report.js'
@@ -59,6 +61,8 @@ interface RunContext {
   pipeline: SplunkPipeline
   /** The filter documents found under the run's paths; they apply to the rules they name. */
   filters?: SigmaFilter[]
+  /** The parsed documents of each rule file, for checking fixture cases' `rule` keys. */
+  documents?: ReadonlyMap<string, SigmaRule[]>
 }
 
 /** A rule after parsing, lowering and conversion, before its fixtures run. */
@@ -100,6 +104,7 @@ export async function run(options: RunOptions): Promise<Report> {
 
   if (options.verb === 'test' || options.verb === 'check') {
     logger.startGroup('Running fixtures')
+    context.documents = documentsByFile(compiled)
     for (const entry of compiled) await runFixturesContained(entry, context)
     await runFixtureChecks(compiled, context, report)
     logger.endGroup()
@@ -114,7 +119,7 @@ export async function run(options: RunOptions): Promise<Report> {
     report.rules.push(entry.report)
   }
   summarise(report)
-  logger.info(`Checked ${report.summary.rules} rules: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.fixtures.failed} failing fixtures`)
+  logger.info(`Checked ${countOf(report.summary.rules, 'rule')}: ${countOf(report.summary.errors, 'error')}, ${countOf(report.summary.warnings, 'warning')}, ${countOf(report.summary.fixtures.failed, 'failing fixture')}`)
   return report
 }
 
@@ -138,7 +143,8 @@ async function compileRules(paths: string[], cwd: string, context: RunContext, r
   }
   logger.info(`Found ${files.length} rule files under ${paths.map((p) => `'${p}'`).join(', ')}`)
 
-  context.filters = await collectFilters(files.map((file) => file.path))
+  const filterFiles = only?.filterFiles?.filter((file) => !isExcluded(context.relative(file), context.config))
+  context.filters = await collectFilters(filterFiles ?? files.map((file) => file.path))
   const compiled: CompiledRule[] = []
   const texts = readAhead(files, (file) => readRuleText(file.path, context.config.limits))
   for (const [index, file] of files.entries()) compiled.push(...(await compileFile(file.path, file.root, context, texts(index))))
@@ -304,6 +310,11 @@ async function runFixtures(entry: CompiledRule, context: RunContext): Promise<vo
   if (await isFile(fixtureFile)) {
     const loaded = await loadFixtureFile(fixtureFile, { root: entry.root, limits: context.config.limits, stream: !correlation })
     if (!entry.referencedInFile) entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: relative(d.file ?? fixtureFile) })))
+    const documents = context.documents?.get(rule.file) ?? [rule]
+    // Only the file's first testable document reports, so a case is reported once.
+    if (documents.find((document) => document.kind !== 'filter') === rule) {
+      entry.report.diagnostics.push(...checkCaseTargets(loaded.cases, documents, relative(fixtureFile)))
+    }
     for (const fixtureCase of loaded.cases) {
       if (!caseTestsRule(fixtureCase.rule, entry)) continue
       if (correlation) entry.report.tests.push(runCorrelationCase(fixtureCase, correlation, relative))
@@ -343,6 +354,18 @@ async function runCaseInto(entry: CompiledRule, fixtureCase: FixtureCase, engine
   const { test, diagnostics } = await runCase(fixtureCase, engines, context.relative, { limits: context.config.limits })
   entry.report.tests.push(test)
   entry.report.diagnostics.push(...diagnostics.map((d) => (d.file ? { ...d, file: context.relative(d.file) } : d)))
+}
+
+/** Group the parsed documents by the rule file they came from, in file order. */
+function documentsByFile(compiled: readonly CompiledRule[]): Map<string, SigmaRule[]> {
+  const documents = new Map<string, SigmaRule[]>()
+  for (const { rule } of compiled) {
+    if (!rule) continue
+    const list = documents.get(rule.file) ?? []
+    list.push(rule)
+    documents.set(rule.file, list)
+  }
+  return documents
 }
 
 /**

@@ -50,6 +50,11 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
       files.set(resolved, { path: resolved, root: absolute })
     }
   }
+  if (files.size === 0 && diagnostics.length === 0) {
+    // A mistyped path must not pass CI by checking nothing.
+    const listed = paths.map((requested) => `'${requested}'`).join(', ')
+    diagnostics.push({ check: 'run/no-rules', severity: 'error', message: `No rule files were found under ${listed}. Check the paths: a rule file is a .yml or .yaml file with a top-level title, logsource, detection, correlation or filter key.`, line: 1, column: 1 })
+  }
   const sorted = [...files.values()].sort(byPath)
   return { files: sorted, diagnostics }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { RuleSelection } from './changed-rules.js'
+import type { RuleSelection, ScannedRule } from './changed-rules.js'
 import { scanRuleText } from './changed-rules.js'
 import type { Diagnostic } from './diagnostic.js'
 import type { Report } from './report/report.js'
@@ -41,30 +41,77 @@ export function shardOf(relativePath: string, count: number): number {
 }
 
 /**
- * Select the rule files of one shard under `paths`. The ids of all rule
- * files come from a text scan of their `id:` lines, so duplicate ids are
- * still found across shards without parsing the whole tree. As in an
- * unsharded run, a repeated id is reported on the later files and names the
- * first: an id goes into `otherIds` only when its first file lies outside
- * the shard.
+ * Select the rule files of one shard under `paths`. A text scan of every
+ * rule file (`scanRuleText`) joins files that must be checked together into
+ * one group: a correlation or filter and every file that defines an id or
+ * name it lists under `rules:`. A group goes to the shard of the hash of its
+ * smallest path, so a correlation always finds its rules and a filter the
+ * rules it names. Filters without `rules:` apply by log source to rules in
+ * any part, so every shard reads all filter files (`filterFiles`) while each
+ * filter document is reported by its own part only.
+ *
+ * As in an unsharded run, a repeated id is reported on the later files and
+ * names the first: an id goes into `otherIds` only when its first file lies
+ * outside the shard.
  */
 export async function selectShard(paths: string[], cwd: string, shard: Shard): Promise<{ selection: RuleSelection; diagnostics: Diagnostic[] }> {
   const discovery = await discoverRuleFiles(paths, cwd)
-  const inShard = (file: string): boolean => shardOf(path.relative(cwd, file), shard.count) === shard.index
+  const scanned: ScannedRule[] = []
+  for (const file of discovery.files) scanned.push(scanRuleText(file.path, file.root, await readFile(file.path, 'utf8').catch(() => '')))
+  const groups = shardGroups(scanned, cwd)
+  const inShard = (file: string): boolean => shardOf(groups.get(file) ?? path.relative(cwd, file), shard.count) === shard.index
   const files = discovery.files.filter((file) => inShard(file.path))
 
   const first = new Map<string, { file: string; line: number }>()
-  for (const file of discovery.files) {
-    const text = await readFile(file.path, 'utf8').catch(() => '')
-    for (const id of scanRuleText(file.path, file.root, text).ids) {
+  for (const rule of scanned) {
+    for (const id of rule.ids) {
       const key = id.value.toLowerCase()
-      if (!first.has(key)) first.set(key, { file: file.path, line: id.line })
+      if (!first.has(key)) first.set(key, { file: rule.file, line: id.line })
     }
   }
   const otherIds = new Map([...first].filter(([, where]) => !inShard(where.file)))
+  const filterFiles = scanned.filter((rule) => rule.kinds.has('filter')).map((rule) => rule.file)
   // Problems with the paths themselves are reported once, by the first shard.
   const diagnostics = shard.index === 1 ? discovery.diagnostics : []
-  return { selection: { files, otherIds }, diagnostics }
+  return { selection: { files, otherIds, filterFiles }, diagnostics }
+}
+
+/**
+ * Join scanned files into groups that must share a shard, and return for
+ * each file the smallest relative path of its group, which picks the shard.
+ * A reference joins every file defining that id or name, because the
+ * unsharded run may resolve it to any of them.
+ */
+export function shardGroups(scanned: readonly ScannedRule[], cwd: string): Map<string, string> {
+  const parent = new Map<string, string>()
+  const find = (file: string): string => {
+    let root = file
+    while (parent.get(root) !== root) root = parent.get(root) ?? root
+    parent.set(file, root)
+    return root
+  }
+  const join = (a: string, b: string): void => {
+    const [ra, rb] = [find(a), find(b)]
+    if (ra !== rb) parent.set(rb < ra ? ra : rb, rb < ra ? rb : ra)
+  }
+
+  const relative = (file: string): string => path.relative(cwd, file).split(path.sep).join('/')
+  const byRelative = new Map(scanned.map((rule) => [relative(rule.file), rule]))
+  for (const key of byRelative.keys()) parent.set(key, key)
+  const definers = new Map<string, string[]>()
+  for (const [file, rule] of byRelative) {
+    for (const key of [...rule.ids.map((id) => id.value), ...rule.names]) {
+      const lower = key.toLowerCase()
+      definers.set(lower, [...(definers.get(lower) ?? []), file])
+    }
+  }
+  for (const [file, rule] of byRelative) {
+    for (const reference of rule.references) {
+      for (const target of definers.get(reference.toLowerCase()) ?? []) join(file, target)
+    }
+  }
+
+  return new Map(scanned.map((rule) => [rule.file, find(relative(rule.file))]))
 }
 
 /** Add the shard's path diagnostics to a report and to its counts. */

@@ -41,7 +41,6 @@ describe('readInputs', () => {
       ok: true,
       inputs: {
         paths: ['rules'],
-        failOn: 'error',
         outputDir: 'sigma-gate-out',
         config: '',
         changedOnly: false,

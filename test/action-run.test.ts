@@ -120,8 +120,9 @@ describe('runAction', () => {
       paths: ['rules', 'more-rules', 'extra'],
       cwd,
       outDir: path.join(cwd, 'sigma-gate-out'),
-      failOn: 'error',
     })
+    // An empty fail-on leaves the threshold to the config file, else error.
+    expect(calls[0]?.failOn).toBeUndefined()
     expect(commands(stdout, 'error')).toEqual([
       "::error title=metadata/missing-id,file=detections/rules/encoded_powershell.yml,line=1,col=1::Rule has no 'id'. Add a UUID.",
       "::error title=test/failed,file=detections/rules/encoded_powershell.events.ndjson,line=2::Test 'base64 flag' of rule 'rules/encoded_powershell.yml' failed: expected match, native 1, spl 0. The SPL missed event 2, which the native matcher selected.",
@@ -162,7 +163,7 @@ describe('runAction', () => {
     )
     expect(stdout).toContain('  rules      3 checked, 1 without findings')
     expect(stdout).toContain("::debug::paths = 'rules'")
-    expect(stdout).toContain("::debug::fail-on = 'error'")
+    expect(stdout).toContain("::debug::fail-on is empty, so the config file's fail-on applies, else error")
   })
 
   test('passing report sets outputs without failing', async () => {

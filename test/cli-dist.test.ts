@@ -20,8 +20,8 @@ describe('sigma-gate CLI bundle', () => {
   it('checks the embedded rules cleanly', () => {
     const result = runCli(['check', 'rules'])
     expect(result.status).toBe(0)
-    expect(result.stdout).toContain('converted  9 of 18 rules')
-    expect(result.stdout).toMatch(/fixtures\s+44 passed, 0 failed/)
+    expect(result.stdout).toContain('converted  10 of 20 rules')
+    expect(result.stdout).toMatch(/fixtures\s+47 passed, 0 failed/)
   })
 
   it('writes one .spl file per rule mirroring the tree', () => {
@@ -54,6 +54,26 @@ describe('sigma-gate CLI bundle', () => {
     const report = JSON.parse(result.stdout)
     expect(report.rules.map((rule: { path: string }) => rule.path)).toEqual(['broken.yml', 'good.yml'])
     expect(report.rules[0].diagnostics[0]).toMatchObject({ check: 'yaml/syntax', severity: 'error', line: 5 })
+  })
+
+  it('starts with a node shebang so npx can run it', () => {
+    expect(readFileSync(cli, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node')
+  })
+
+  it('fails when the paths hold no rules', () => {
+    const dir = tempRepo()
+    const result = runCli(['check', '.', '--format', 'json'], dir)
+    expect(result.status).toBe(1)
+    const report = JSON.parse(result.stdout)
+    expect(report.diagnostics.map((d: { check: string }) => d.check)).toEqual(['run/no-rules'])
+  })
+
+  it('fails match when an event file is missing', () => {
+    const dir = tempRepo()
+    cpSync(path.join(repoRoot, 'rules/windows/process_creation/proc_creation_win_whoami_privileges_discovery.yml'), path.join(dir, 'whoami.yml'))
+    const result = runCli(['match', 'whoami.yml', '--events', 'missing.ndjson'], dir)
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('missing.ndjson')
   })
 
   it('exits 2 on a usage error', () => {

@@ -5,7 +5,8 @@ import { parseShard, type Shard } from '../shard.js'
 /** The action's inputs after defaults and validation. */
 export interface ActionInputs {
   paths: string[]
-  failOn: FailOn
+  /** Absent when the input is empty: the config file's fail-on applies, else error. */
+  failOn?: FailOn
   outputDir: string
   /** Config file path relative to the working directory; empty for `.sigma-gate.yml`. */
   config: string
@@ -40,8 +41,8 @@ export function readInputs(): InputsResult {
   if (token !== '') core.setSecret(token)
 
   const paths = parsePaths(core.getInput('paths'))
-  const failOn = core.getInput('fail-on').toLowerCase() || 'error'
-  if (!isFailOn(failOn)) {
+  const failOn = core.getInput('fail-on').trim().toLowerCase()
+  if (failOn !== '' && !isFailOn(failOn)) {
     return {
       ok: false,
       message: `Invalid fail-on '${failOn}'. Set it to error, warning or never.`,
@@ -60,7 +61,6 @@ export function readInputs(): InputsResult {
 
   const inputs: ActionInputs = {
     paths: paths.length > 0 ? paths : ['rules'],
-    failOn,
     outputDir: core.getInput('output-dir') || 'sigma-gate-out',
     config: core.getInput('config'),
     ...flags.flags,
@@ -68,6 +68,7 @@ export function readInputs(): InputsResult {
     artifactName: core.getInput('artifact-name') || 'sigma-gate',
     sarifFile: core.getInput('sarif-file'),
   }
+  if (failOn !== '') inputs.failOn = failOn
   if (retention.days !== undefined) inputs.retentionDays = retention.days
   if (shard) inputs.shard = shard.shard
   return { ok: true, inputs }

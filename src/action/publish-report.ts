@@ -12,6 +12,7 @@ import { buildNavigatorLayer, formatNavigatorLayer } from '../report/navigator-l
 import { buildPrComment } from '../report/pr-comment.js'
 import type { FailOn, Report } from '../report/report.js'
 import { reportFails } from '../report/report.js'
+import { countOf } from '../report/report-order.js'
 import { buildSarifLog, formatSarif } from '../report/sarif-report.js'
 import type { ArtifactUploader } from './artifacts.js'
 import { listFiles, uniqueArtifactName } from './artifacts.js'
@@ -44,6 +45,10 @@ export interface ReportPaths {
 export interface PublishContext {
   report: Report
   inputs: ActionInputs
+  /** The threshold the run is judged by: the input, else the config file's, else error. */
+  failOn: FailOn
+  /** Set when the checked files are not the pull request head's, so no verdict is published on it. */
+  headUnchecked?: boolean
   context: GithubContext
   cwd: string
   outDir: string
@@ -67,9 +72,11 @@ export function changedFileSet(scope: PullRequestScope): Set<string> | undefined
 
 /**
  * Write the JSON report, the Navigator layer of the run's coverage and the
- * SARIF log, creating their directories. Returns the absolute paths.
+ * SARIF log, creating their directories. Returns the absolute paths, and a
+ * failure naming the input when a path cannot be written, so the run still
+ * writes its summary and outputs before it fails.
  */
-export async function writeReportFiles(publish: PublishContext, coverage: readonly CoveredTechnique[]): Promise<ReportPaths> {
+export async function writeReportFiles(publish: PublishContext, coverage: readonly CoveredTechnique[]): Promise<ReportPaths & { failure?: string }> {
   const { report, inputs, cwd, outDir } = publish
   const paths: ReportPaths = {
     reportFile: path.join(outDir, REPORT_FILE),
@@ -77,12 +84,28 @@ export async function writeReportFiles(publish: PublishContext, coverage: readon
     sarifFile: path.resolve(cwd, inputs.sarifFile || path.join(outDir, SARIF_FILE)),
   }
 
-  const sarif = buildSarifLog(report, { cwd, root: publish.root, version: SIGMA_GATE_VERSION })
+  const sarif = buildSarifLog(report, { cwd, root: publish.root, version: SIGMA_GATE_VERSION, category: sarifCategory(publish) })
   const layer = buildNavigatorLayer(coverage, { ruleCount: report.summary.rules })
-  await writeText(paths.reportFile, formatJsonReport(report))
-  await writeText(paths.navigatorFile, formatNavigatorLayer(layer))
-  await writeText(paths.sarifFile, formatSarif(sarif))
-  return paths
+  const dirFailure = outputDirFailure(inputs.outputDir)
+  const sarifFailure = inputs.sarifFile === '' ? dirFailure : sarifFileFailure(inputs.sarifFile)
+  const failures = new Set<string>()
+  const write = async (file: string, text: string, describe: (error: unknown) => string): Promise<void> => {
+    await writeText(file, text).catch((error: unknown) => failures.add(describe(error)))
+  }
+
+  await write(paths.reportFile, formatJsonReport(report), dirFailure)
+  await write(paths.navigatorFile, formatNavigatorLayer(layer), dirFailure)
+  await write(paths.sarifFile, formatSarif(sarif), sarifFailure)
+  return failures.size === 0 ? paths : { ...paths, failure: [...failures].join(' ') }
+}
+
+/** Describe an output directory that cannot be created, naming the input. */
+export function outputDirFailure(input: string): (error: unknown) => string {
+  return (error) => `output-dir '${input}' cannot be created: ${describeError(error)}; choose a directory path.`
+}
+
+function sarifFileFailure(input: string): (error: unknown) => string {
+  return (error) => `sarif-file '${input}' cannot be written: ${describeError(error)}; choose a file path.`
 }
 
 /** The head SPL of the rules the pull request changed, for the summary. */
@@ -98,14 +121,14 @@ export function changedRulesOf(publish: PublishContext): ChangedRuleSpl[] {
  * (for the `workflow_run` recipe), and post or update it when the input asks
  * for it and the run is on a pull request. The base branch's SPL comes from
  * converting the base version of each changed rule, read with `git show`.
- * Returns the comment file and the notices it used.
+ * Returns the comment file and the notices and warnings it logged.
  */
 export async function publishComment(
   publish: PublishContext,
   api: (() => Promise<GithubApi>) | undefined,
-): Promise<{ commentFile?: string; notices: number }> {
+): Promise<{ commentFile?: string; notices: number; warnings: number }> {
   const { context, inputs, scope } = publish
-  if (context.pullNumber === undefined || scope.changes === undefined) return { notices: 0 }
+  if (context.pullNumber === undefined || scope.changes === undefined) return { notices: 0, warnings: 0 }
 
   const base = await convertBaseVersions(publish)
   const changed = changedRulesOf(publish).map((rule) => {
@@ -114,30 +137,35 @@ export async function publishComment(
   })
   const body = buildPrComment({
     report: publish.report,
-    failOn: inputs.failOn,
+    failOn: publish.failOn,
     changed,
     coverage: coverageChange(publish, base.report),
     linkTo: linkBuilder(publish),
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     changedOnly: scope.selection !== undefined,
   })
-  const commentFile = path.join(publish.outDir, COMMENT_FILE)
-  await writeText(commentFile, body)
+  // A broken output-dir is already reported by writeReportFiles.
+  const written = await writeText(path.join(publish.outDir, COMMENT_FILE), body).then(() => true, () => false)
+  const commentFile = written ? path.join(publish.outDir, COMMENT_FILE) : undefined
 
-  if (!inputs.comment || api === undefined) return { commentFile, notices: 0 }
+  if (inputs.comment && inputs.token === '') {
+    core.notice(`No pull request comment was posted because the 'token' input is empty. Set 'token' (it defaults to github.token) to post it; '${COMMENT_FILE}' in the output directory contains the text.`, { title: 'sigma-gate comment skipped' })
+    return { commentFile, notices: 1, warnings: 0 }
+  }
+  if (!inputs.comment || api === undefined || publish.headUnchecked) return { commentFile, notices: 0, warnings: 0 }
 
   const outcome = await upsertStickyComment(await api(), context.pullNumber, body).catch((error: unknown) => {
     core.warning(`Posting the pull request comment failed: ${describeError(error)}. The check result is unaffected; '${COMMENT_FILE}' in the output directory contains the text.`)
     return undefined
   })
-  if (outcome === undefined) return { commentFile, notices: 1 }
+  if (outcome === undefined) return { commentFile, notices: 0, warnings: 1 }
   if (outcome.kind === 'read-only') {
     core.notice(describeReadOnlyToken(outcome.status), { title: 'sigma-gate comment skipped' })
-    return { commentFile, notices: 1 }
+    return { commentFile, notices: 1, warnings: 0 }
   }
 
   core.info(`Pull request comment ${outcome.kind} (id ${outcome.id}).`)
-  return { commentFile, notices: 0 }
+  return { commentFile, notices: 0, warnings: 0 }
 }
 
 /**
@@ -151,14 +179,14 @@ export async function publishChecks(
   annotations: readonly Annotation[],
   summary: string,
 ): Promise<void> {
-  const { context, report, inputs } = publish
-  if (context.repository === '' || context.headSha === '') return
+  const { context, report, failOn } = publish
+  if (context.repository === '' || context.headSha === '' || publish.headUnchecked) return
 
-  const failed = reportFails(report, inputs.failOn)
+  const failed = reportFails(report, failOn)
   const outcome = await publishCheckRun(await api(), {
-    name: context.job === '' ? 'sigma-gate' : `sigma-gate (${context.job})`,
+    name: checkRunName(publish),
     headSha: context.headSha,
-    title: checkTitle(report, inputs.failOn),
+    title: checkTitle(report, failOn),
     summary,
     conclusion: failed ? 'failure' : 'success',
     annotations,
@@ -203,10 +231,34 @@ export async function uploadArtifacts(
   }
 }
 
-function checkTitle(report: Report, failOn: FailOn): string {
+/**
+ * Name the check run after the job and the shard, so the runs of a job
+ * matrix do not replace each other, e.g. `sigma-gate (lint, shard 1/4)`.
+ */
+export function checkRunName(publish: Pick<PublishContext, 'context' | 'inputs'>): string {
+  const { job } = publish.context
+  const shard = publish.inputs.shard
+  const parts = [job, shard ? `shard ${shard.index}/${shard.count}` : ''].filter((part) => part !== '')
+  return parts.length === 0 ? 'sigma-gate' : `sigma-gate (${parts.join(', ')})`
+}
+
+/**
+ * Build the code scanning category from the job and the shard, e.g.
+ * `sigma-gate/lint/shard-1-of-4`, so each matrix entry's SARIF upload keeps
+ * its own alerts instead of closing the other entries'.
+ */
+export function sarifCategory(publish: Pick<PublishContext, 'context' | 'inputs'>): string {
+  const { job } = publish.context
+  const shard = publish.inputs.shard
+  const parts = ['sigma-gate', job, shard ? `shard-${shard.index}-of-${shard.count}` : '']
+  return parts.filter((part) => part !== '').join('/')
+}
+
+/** Title the check run with its verdict and counts, e.g. `Failed: 1 error, 0 warnings, ...`. */
+export function checkTitle(report: Report, failOn: FailOn): string {
   const { summary } = report
   const verdict = reportFails(report, failOn) ? 'Failed' : 'Passed'
-  return `${verdict}: ${summary.errors} errors, ${summary.warnings} warnings, ${summary.fixtures.failed} failing fixture tests`
+  return `${verdict}: ${countOf(summary.errors, 'error')}, ${countOf(summary.warnings, 'warning')}, ${countOf(summary.fixtures.failed, 'failing fixture test')}`
 }
 
 /** Report paths (relative to cwd) of the changed files that are rules. */

@@ -1,7 +1,8 @@
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { RunOptions } from '../engine.js'
-import type { Report } from '../report/report.js'
+import type { FailOn, Report } from '../report/report.js'
 import { describeFailure } from '../report/failure-message.js'
 import {
   ANNOTATIONS_PER_LEVEL,
@@ -16,7 +17,7 @@ import { readInputs } from './inputs.js'
 import type { ActionInputs } from './inputs.js'
 import { createRootFinder } from './repository-root.js'
 import { addShardDiagnostics, selectShard } from '../shard.js'
-import { pullRequestTargetWarning } from './token-safety.js'
+import { baseCheckoutWarning, pullRequestTargetWarning } from './token-safety.js'
 import { verifySplunkInAction } from '../verify/verify-action.js'
 import type { JobSummaryOptions } from '../report/github-summary.js'
 import { attackCoverage } from '../report/attack-coverage.js'
@@ -32,6 +33,7 @@ import {
   changedFileSet,
   changedRulesOf,
   linkBuilder,
+  outputDirFailure,
   publishChecks,
   publishComment,
   uploadArtifacts,
@@ -87,26 +89,32 @@ async function checkRules(deps: ActionDeps): Promise<string | undefined> {
   const context = readGithubContext()
   const tokenWarning = await pullRequestTargetWarning(context, cwd, inputs.token !== '')
   if (tokenWarning !== undefined) logger.warning(tokenWarning)
+  const baseWarning = await baseCheckoutWarning(context, cwd)
+  if (baseWarning !== undefined) logger.warning(baseWarning)
   const scope = await preparePullRequest({ context, cwd, paths: inputs.paths, changedOnly: inputs.changedOnly, logger })
   // A changed-only selection is already small, so it is not sharded again.
   const sharded = !scope.selection && inputs.shard ? await selectShard(inputs.paths, cwd, inputs.shard) : undefined
   const only = scope.selection ?? sharded?.selection
-  const report = await runEngine(deps, inputs, { cwd, outDir, logger, ...(only ? { only } : {}) })
+  // A bad output-dir fails the step by name, after the summary and outputs.
+  const outDirFailure = await mkdir(outDir, { recursive: true }).then(() => undefined, outputDirFailure(inputs.outputDir))
+  const report = await runEngine(deps, inputs, { cwd, logger, ...(outDirFailure ? {} : { outDir }), ...(only ? { only } : {}) })
   if (sharded) addShardDiagnostics(report, sharded.diagnostics)
   core.info(neutralizeCommands(formatTextReport(report, { color: true })))
 
   const root = createRootFinder(deps.workspace ?? process.env['GITHUB_WORKSPACE'] ?? cwd)
-  const publish: PublishContext = { report, inputs, context, cwd, outDir, root, scope, run: deps.run }
+  // The engine resolves the input against the config file's fail-on.
+  const failOn = report.failOn ?? inputs.failOn ?? 'error'
+  const publish: PublishContext = { report, inputs, failOn, context, cwd, outDir, root, scope, run: deps.run, ...(baseWarning ? { headUnchecked: true } : {}) }
   const coverage = attackCoverage(report.rules)
   const reportPaths = await writeReportFiles(publish, coverage)
-  const summaryText = await writeJobSummary(report, inputs, logger, { linkTo: linkBuilder(publish), coverage, changedSpl: changedRulesOf(publish) })
+  const summaryText = await writeJobSummary(report, failOn, logger, { linkTo: linkBuilder(publish), coverage, changedSpl: changedRulesOf(publish) })
   setOutputs(report, outDir)
   const api = githubApiFor(deps, inputs, context)
   const comment = await publishComment(publish, api)
   setReportOutputs({ ...reportPaths, ...(comment.commentFile ? { commentFile: comment.commentFile } : {}) })
   const verifyFailure = await verifySplunkInAction(inputs.paths, cwd, logger)
 
-  const failure = describeFailure(report, inputs.failOn)
+  const failure = describeFailure(report, failOn)
   const workspace = deps.workspace ?? process.env['GITHUB_WORKSPACE'] ?? cwd
   const changedFiles = changedFileSet(scope)
   if (inputs.annotations) {
@@ -116,8 +124,8 @@ async function checkRules(deps: ActionDeps): Promise<string | undefined> {
         root: createRootFinder(workspace),
         budget: {
           // setFailed adds one error annotation of its own after these.
-          error: ANNOTATIONS_PER_LEVEL - (failure === undefined && verifyFailure === undefined ? 0 : 1),
-          warning: ANNOTATIONS_PER_LEVEL - logger.warningCount,
+          error: ANNOTATIONS_PER_LEVEL - (failure === undefined && verifyFailure === undefined && outDirFailure === undefined && reportPaths.failure === undefined ? 0 : 1),
+          warning: ANNOTATIONS_PER_LEVEL - logger.warningCount - comment.warnings,
           notice: ANNOTATIONS_PER_LEVEL - comment.notices,
         },
         ...(changedFiles ? { changedFiles } : {}),
@@ -131,28 +139,30 @@ async function checkRules(deps: ActionDeps): Promise<string | undefined> {
   }
   if (inputs.uploadArtifacts) await uploadWith(deps, publish)
 
-  if (failure === undefined) return verifyFailure
-  return `sigma-gate failed the check with fail-on '${inputs.failOn}': ${failure}. The step log and the job summary list every finding.`
+  const outputFailure = outDirFailure ?? reportPaths.failure
+  const checkFailure = failure === undefined ? verifyFailure : `sigma-gate failed the check with fail-on '${failOn}': ${failure}. The step log and the job summary list every finding.`
+  if (outputFailure === undefined) return checkFailure
+  return checkFailure === undefined ? outputFailure : `${outputFailure} ${checkFailure}`
 }
 
 function logInputs(inputs: ActionInputs, outDir: string): void {
   core.debug(`paths = '${inputs.paths.join(', ')}'`)
-  core.debug(`fail-on = '${inputs.failOn}'`)
+  core.debug(inputs.failOn === undefined ? "fail-on is empty, so the config file's fail-on applies, else error" : `fail-on = '${inputs.failOn}'`)
   core.debug(`output-dir = '${outDir}'`)
 }
 
 async function runEngine(
   deps: ActionDeps,
   inputs: ActionInputs,
-  context: { cwd: string; outDir: string; logger: CoreLogger; only?: RuleSelection },
+  context: { cwd: string; outDir?: string; logger: CoreLogger; only?: RuleSelection },
 ): Promise<Report> {
   try {
     return await deps.run({
       verb: 'check',
       paths: inputs.paths,
       cwd: context.cwd,
-      outDir: context.outDir,
-      failOn: inputs.failOn,
+      ...(context.outDir === undefined ? {} : { outDir: context.outDir }),
+      ...(inputs.failOn === undefined ? {} : { failOn: inputs.failOn }),
       logger: context.logger,
       ...(inputs.config === '' ? {} : { configFile: inputs.config }),
       ...(context.only ? { only: context.only } : {}),
@@ -164,11 +174,11 @@ async function runEngine(
 
 async function writeJobSummary(
   report: Report,
-  inputs: ActionInputs,
+  failOn: FailOn,
   logger: CoreLogger,
   extra: Omit<JobSummaryOptions, 'failOn'> = {},
 ): Promise<string> {
-  const markdown = buildJobSummary(report, { ...extra, failOn: inputs.failOn })
+  const markdown = buildJobSummary(report, { ...extra, failOn })
   if (!process.env['GITHUB_STEP_SUMMARY']) {
     core.debug('No job summary written because GITHUB_STEP_SUMMARY is not set.')
     return markdown

@@ -29,3 +29,18 @@ async function checkedOutCommit(cwd: string): Promise<string | undefined> {
     return undefined
   }
 }
+
+/**
+ * Return a warning when the action runs on `pull_request_target` over a
+ * checkout that is not the pull request's head commit. That event checks out
+ * the base branch by default, so a verdict published on the head commit
+ * would vouch for files sigma-gate never read; the caller then publishes no
+ * check run and no verdict comment.
+ */
+export async function baseCheckoutWarning(context: GithubContext, cwd: string): Promise<string | undefined> {
+  if (context.eventName !== 'pull_request_target' || context.pullNumber === undefined) return undefined
+  const head = await checkedOutCommit(cwd)
+  if (head !== undefined && head === context.headSha) return undefined
+  const checkedOut = head === undefined ? 'an unknown commit' : `commit ${head.slice(0, 12)}`
+  return `This job runs on 'pull_request_target' and checked out ${checkedOut}, not the pull request's head (${context.headSha.slice(0, 12)}), so the files checked are the base branch's, not the pull request's. sigma-gate publishes no check run and no pull request comment for the head commit. Check out the pull request's head in a separate job without write permissions, or use the workflow_run pattern (see docs/security.md).`
+}

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander'
 import path from 'node:path'
 import { prepareRules, run } from '../engine.js'
@@ -105,8 +106,11 @@ async function runMatch(rulePaths: string[], options: MatchOptions): Promise<num
     }
   }
   for (const problem of problems) process.stderr.write(`${problem}\n`)
+  if (prepared.rules.length === 0) process.stderr.write('No rule could be tried: no rule files were found.\n')
+  // Disagreeing engines, rules that cannot run and unreadable events all mean the comparison is incomplete.
   const disagreements = results.some((result) => 'native' in result && result.native !== result.spl)
-  return disagreements ? EXIT_FAILED : EXIT_CLEAN
+  const incomplete = unrunnable.length > 0 || problems.length > 0 || prepared.rules.length === 0
+  return disagreements || incomplete ? EXIT_FAILED : EXIT_CLEAN
 }
 
 function parseShardOption(value: string): Shard {

@@ -29,17 +29,19 @@ function validate(value: unknown): ErrorObject[] {
 }
 
 /**
- * Read `.sigma-gate.yml` from a directory. A missing file gives the defaults;
- * every problem in the file becomes a `config/*` finding located in it, and
- * the settings that could be read still apply. `file` replaces the default
- * location, e.g. for the action's `config` input.
+ * Read `.sigma-gate.yml` from a directory. A missing default file gives the
+ * defaults; every problem in the file becomes a `config/*` finding located in
+ * it, and the settings that could be read still apply. `named` replaces the
+ * default location, e.g. for the action's `config` input, and must exist,
+ * because a user who names a file expects its settings to apply.
  */
-export async function loadConfig(dir: string, file = path.join(dir, CONFIG_FILE)): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
+export async function loadConfig(dir: string, named?: string): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
+  const file = named ?? path.join(dir, CONFIG_FILE)
   let text: string
   try {
     text = await readFile(file, 'utf8')
-  } catch {
-    return { config: defaultConfig(), diagnostics: [] }
+  } catch (error) {
+    return { config: defaultConfig(), diagnostics: named === undefined ? [] : [configNotFound(file, error)] }
   }
   const { config, diagnostics } = parseConfig(text, file)
   if (config.baseline) {
@@ -48,6 +50,12 @@ export async function loadConfig(dir: string, file = path.join(dir, CONFIG_FILE)
     diagnostics.push(...baseline.diagnostics)
   }
   return { config, diagnostics }
+}
+
+function configNotFound(file: string, error: unknown): Diagnostic {
+  const code = (error as { code?: unknown } | null)?.code
+  const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${typeof code === 'string' ? code : String(error)})`
+  return diagnosticAt(undefined, 'config/not-found', 'error', `The config file '${file}' ${reason}, so none of its settings apply. Correct the path, or leave it empty to read .sigma-gate.yml in the working directory.`, file)
 }
 
 /** Parse the text of a configuration file at the absolute path `file`. */

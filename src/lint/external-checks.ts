@@ -204,6 +204,7 @@ export const EXTERNAL_CHECKS: CheckInfo[] = [
     ['fixture/schema', 'error', 'A fixture file does not match the fixture schema.'],
     ['fixture/unknown-key', 'error', 'A fixture file has a key the schema does not know.'],
     ['fixture/duplicate-name', 'warning', 'Two fixture cases have the same name.'],
+    ['fixture/unknown-rule', 'error', 'A fixture case names, in `rule`, no document id or name of its rule file.'],
     ['fixture/invalid-json', 'error', 'An event file is not valid JSON or NDJSON.'],
     ['fixture/invalid-event', 'error', 'An event is not a JSON object.'],
     ['fixture/empty-file', 'warning', 'An event file holds no events.'],
@@ -252,6 +253,11 @@ export const EXTERNAL_CHECKS: CheckInfo[] = [
     summary: 'A path given to sigma-gate does not exist.',
     why: 'No rules were read from it.',
     fix: 'Correct the path.',
+  }),
+  external('run/no-rules', 'error', 'src/rule-discovery.ts', {
+    summary: 'The paths given to sigma-gate hold no rule files.',
+    why: 'A run that checks nothing would pass, so a mistyped path would hide every rule from CI.',
+    fix: "Point 'paths' at the directories or files that hold the rules.",
   }),
   external('run/unreadable-file', 'error', 'src/engine.ts', {
     summary: 'A rule file could not be read.',
@@ -398,6 +404,11 @@ function correlationChecks(): CheckInfo[] {
       summary: 'A filter applies to the rule: the rule matches only events the filter does not.',
       why: 'The rule\'s SPL and verdicts include the filter, which is not visible in the rule file.',
       fix: 'Nothing; remove the rule from the filter to stop it.',
+    }),
+    external('config/not-found', 'error', 'src/config/load-config.ts', {
+      summary: 'The config file named in the action\'s `config` input cannot be read.',
+      why: 'None of its settings apply, so the run would silently use the defaults.',
+      fix: 'Correct the path (relative to the working directory), or leave it empty to read `.sigma-gate.yml`.',
     }),
   ]
 }

@@ -2,6 +2,7 @@ import { RE2JS } from 're2js'
 import type { FieldValue, SigmaEvent } from '../events/event.js'
 import type { Expr, FieldExpr, FieldRefTest, StringTest, ValueTest } from '../ir/expr.js'
 import { networkContains, parseIp, parseNetwork } from './ip-network.js'
+import { parseDecimalNumber } from './decimal-number.js'
 import { parseTimestampFields, timePartOf } from './time-part.js'
 import { compileLowerWildcard, compileWildcard, lowerExactText } from './wildcard.js'
 
@@ -115,9 +116,8 @@ function compileValueTest(test: Exclude<ValueTest, { kind: 'fieldref' | 'null' |
       const limit = test.value
       const compare = COMPARE[test.op]
       return (value) => {
-        if (value.trim() === '') return false
-        const number = Number(value)
-        return Number.isFinite(number) && compare(number, limit)
+        const number = parseDecimalNumber(value)
+        return number !== null && compare(number, limit)
       }
     }
     case 'time-part': {

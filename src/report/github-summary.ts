@@ -298,9 +298,12 @@ function formatRow(cells: readonly Cell[], maxCellLength: number): string {
   return `| ${escaped.join(' | ')} |`
 }
 
-/** Make a Markdown link cell; the text is escaped, the URL percent-encoded. */
+/**
+ * Make a Markdown link cell. The text is escaped; the URL comes encoded from
+ * `blobUrl`, so only the parentheses that would end the link are encoded.
+ */
 function linkCell(text: string, url: string): Cell {
-  const href = encodeURI(url).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  const href = url.replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
   return { markdown: `[${escapeTableCell(text)}](${href})` }
 }
 

@@ -129,8 +129,11 @@ function row(location: string, check: string, message: string): string {
   return `| ${location} | ${escapeTableCell(check)} | ${escapeTableCell(message)} |`
 }
 
+/** Link a cell; the URL comes encoded from `blobUrl`, so only parentheses are encoded here. */
 function link(text: string, url: string | undefined): string {
-  return url === undefined ? escapeTableCell(text) : `[${escapeTableCell(text)}](${encodeURI(url)})`
+  if (url === undefined) return escapeTableCell(text)
+  const href = url.replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  return `[${escapeTableCell(text)}](${href})`
 }
 
 function formatSplDiffs(changed: readonly ChangedRuleSpl[]): string[] {

@@ -201,7 +201,8 @@ function describeCheck(check: CheckInfo): SarifRule {
     help: { text: `${check.fix}\n\n${example}`, markdown },
     defaultConfiguration: { level: levelOf[check.severity] },
     properties: {
-      tags: ['sigma', check.id.split('/')[0] ?? 'sigma'],
+      // The SARIF schema requires unique tags, and `sigma/*` checks would repeat 'sigma'.
+      tags: [...new Set(['sigma', check.id.split('/')[0] ?? 'sigma'])],
       precision: 'very-high',
       'problem.severity': problemSeverity[check.severity],
     },
@@ -281,10 +282,15 @@ function testResult(
   }
 }
 
+/** Percent-encode each path segment, as a SARIF URI reference needs (RFC 3986). */
+export function encodePathUri(repositoryPath: string): string {
+  return repositoryPath.split('/').map(encodeURIComponent).join('/')
+}
+
 function locate(uri: string, region: SarifRegion): SarifResult['locations'][0] {
   return {
     physicalLocation: {
-      artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+      artifactLocation: { uri: encodePathUri(uri), uriBaseId: '%SRCROOT%' },
       region,
     },
   }

@@ -25,6 +25,8 @@ import {
   plainPattern,
 } from './string-value.js'
 import { isMap, isScalar, isSeq, spanOf } from './yaml-document.js'
+import { modifierConflict } from './modifier-conflicts.js'
+import { parseDecimalNumber } from '../match/decimal-number.js'
 import { DEFAULT_LIMITS, limitDiagnostic } from '../limits/limits.js'
 
 type Scalar = string | number | boolean | null
@@ -97,6 +99,11 @@ export class DetectionLowering {
     const unknown = modifiers.list.filter((name) => !KNOWN_MODIFIERS.has(name))
     if (unknown.length > 0) {
       this.error(keySpan, 'sigma/unknown-modifier', `Unknown modifier '${unknown.join("', '")}' in '${key}'. Use one of the modifiers of the Sigma specification, e.g. contains, startswith, endswith, re, all.`)
+      return { kind: 'const', value: false }
+    }
+    const conflict = modifierConflict(modifiers)
+    if (conflict !== undefined) {
+      this.error(keySpan, 'sigma/invalid-modifier', `The modifiers in '${key}' cannot be combined: ${conflict}`)
       return { kind: 'const', value: false }
     }
     const values = this.values(valueNode, keySpan)
@@ -178,9 +185,9 @@ export class DetectionLowering {
   private positiveValueExpr(modifiers: ModifierSet, value: Exclude<Scalar, null>, span: Span, test: (t: ValueTest) => Expr): Expr {
     const comparison = (['gt', 'gte', 'lt', 'lte'] as const).find((name) => modifiers.has(name))
     if (comparison) {
-      const number = typeof value === 'number' ? value : Number(value)
-      if (typeof value === 'boolean' || !Number.isFinite(number) || String(value).trim() === '') {
-        this.error(span, 'sigma/invalid-value', `The '${comparison}' modifier needs a number, not '${String(value)}'.`)
+      const number = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimalNumber(value) : null
+      if (number === null || !Number.isFinite(number)) {
+        this.error(span, 'sigma/invalid-value', `The '${comparison}' modifier needs a decimal number, not '${String(value)}'. Write the value in decimal digits, e.g. '${modifiers.field}|${comparison}: 16' for 0x10.`)
         return { kind: 'const', value: false }
       }
       return test({ kind: 'number', op: comparison, value: number })
@@ -235,7 +242,14 @@ export class DetectionLowering {
     for (const text of variants) {
       const bytes = utf16 ? encodeUtf16(text, utf16) : new Uint8Array(Buffer.from(text, 'utf8'))
       if (modifiers.has('base64offset')) {
-        for (const offset of base64Offsets(bytes)) results.push({ text: offset, plain: true, contains: true })
+        const offsets = base64Offsets(bytes)
+        // A 0- or 1-byte value leaves some shifted encoding with no stable
+        // character, and an empty 'contains' term would match every event.
+        if (offsets.includes('')) {
+          this.error(span, 'sigma/invalid-value', `The value '${text}' is ${bytes.length} byte(s) long, too short for 'base64offset': each of its three shifted encodings needs at least 2 bytes to keep a character. Use a longer value, or match it without 'base64offset'.`)
+          return undefined
+        }
+        for (const offset of offsets) results.push({ text: offset, plain: true, contains: true })
       } else results.push({ text: base64(bytes), plain: true, contains: false })
     }
     return results

@@ -3,6 +3,7 @@ import { neutralizeCommands } from '../action/core-logger.js'
 import type { Logger } from '../logger.js'
 import { DEFAULT_VERIFY_INDEX, runVerify } from './run-verify.js'
 import { formatVerifyMarkdown, formatVerifyText, verifyFails } from './verify-report.js'
+import { countOf } from '../report/report-order.js'
 
 /**
  * Run `verify` in the action when the `splunk-url` input is set, after the
@@ -42,7 +43,7 @@ export async function verifySplunkInAction(paths: string[], cwd: string, logger:
 
   if (!verifyFails(report)) return undefined
   const { summary } = report
-  return `Splunk verification failed: ${summary.disagreements} disagreements, ${summary.failed} rules whose search failed, ${report.diagnostics.filter((d) => d.severity === 'error').length} errors. The step log and the job summary list them.`
+  return `Splunk verification failed: ${countOf(summary.disagreements, 'disagreement')}, ${countOf(summary.failed, 'rule')} whose search failed, ${countOf(report.diagnostics.filter((d) => d.severity === 'error').length, 'error')}. The step log and the job summary list them.`
 }
 
 async function appendSummary(markdown: string, logger: Logger): Promise<void> {

@@ -3,8 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { isMap, isScalar } from 'yaml'
 import { parseTag } from '../../attack/parse-tag.js'
-import type { Config } from '../../config/config.js'
+import { defaultSplunkConfig, type Config } from '../../config/config.js'
 import type { Expr } from '../../ir/expr.js'
+import { readCorrelation } from '../../sigma/correlation.js'
 import type { SigmaRule } from '../../sigma/rule.js'
 import { writeConf, confStanzaName, type ConfStanza } from './conf-writer.js'
 import { PLACEHOLDER_MACRO_PREFIX } from './lower-detection.js'
@@ -111,7 +112,7 @@ function savedSearchStanzas(rules: readonly OutputRule[], config: Config): Saved
 function savedSearch(output: OutputRule, name: string, config: Config): SavedSearch {
   const { rule } = output
   const splunk = config.splunk
-  const schedule = ruleSchedule(rule)
+  const schedule = { ...correlationDefaults(rule, splunk), ...ruleSchedule(rule) }
   const placeholders = placeholdersWithoutValues(output.expr)
   const status = rule.status?.value
   const disabled = placeholders.length > 0 || (status !== undefined && splunk.disabledStatuses.includes(status))
@@ -149,15 +150,65 @@ function savedSearch(output: OutputRule, name: string, config: Config): SavedSea
  * Read a rule's own schedule from its `splunk:` attribute (`cron`,
  * `earliest`, `latest`), which overrides the configuration.
  */
-function ruleSchedule(rule: SigmaRule): { cron?: string; earliest?: string; latest?: string } {
+function ruleSchedule(rule: SigmaRule): Schedule {
   const node = rule.map.get('splunk', true)
   if (!isMap(node)) return {}
-  const schedule: { cron?: string; earliest?: string; latest?: string } = {}
+  const schedule: Schedule = {}
   for (const key of ['cron', 'earliest', 'latest'] as const) {
     const value = node.get(key, true)
     if (isScalar(value) && typeof value.value === 'string' && value.value.trim() !== '') schedule[key] = value.value.trim()
   }
   return schedule
+}
+
+type Schedule = { cron?: string; earliest?: string; latest?: string }
+
+/**
+ * Derive a correlation's schedule from its timespan, unless
+ * `.sigma-gate.yml` changed the default schedule: the generic
+ * `-20m@m`..`-5m@m` window never holds a whole bucket of a longer timespan.
+ */
+function correlationDefaults(rule: SigmaRule, splunk: Config['splunk']): Schedule {
+  if (rule.kind !== 'correlation') return {}
+  const defaults = defaultSplunkConfig()
+  const configured = splunk.cron !== defaults.cron || splunk.earliestTime !== defaults.earliestTime || splunk.latestTime !== defaults.latestTime
+  const timespan = readCorrelation(rule).correlation?.timespan.value
+  return configured || timespan === undefined ? {} : (correlationSchedule(timespan) ?? {})
+}
+
+/**
+ * Return the schedule of a correlation with this timespan (`10m`, `1h`,
+ * `1d`): it runs at least once per timespan and searches the last two
+ * timespans up to the current unit boundary (`-2h@h` to `@h` for `1h`).
+ * Runs at most one timespan apart with a window two timespans wide hold
+ * every complete bucket whole, and a bucket searched again in the next run
+ * picks up events indexed late.
+ */
+export function correlationSchedule(timespan: string): Required<Schedule> | undefined {
+  const match = /^(\d+)([smhd])$/.exec(timespan.trim())
+  const count = Number(match?.[1])
+  const unit = match?.[2] as 's' | 'm' | 'h' | 'd' | undefined
+  if (unit === undefined || !(count > 0)) return undefined
+
+  const seconds = count * { s: 1, m: 60, h: 3600, d: 86400 }[unit]
+  return { cron: cronEvery(seconds), earliest: `-${2 * count}${unit}@${unit}`, latest: `@${unit}` }
+}
+
+/** Return a cron expression that fires at least once every `seconds` seconds, on unit boundaries. */
+function cronEvery(seconds: number): string {
+  if (seconds >= 86400) return '0 0 * * *'
+  if (seconds >= 3600) {
+    const hours = largestDivisor(24, Math.floor(seconds / 3600))
+    return hours === 1 ? '0 * * * *' : `0 */${hours} * * *`
+  }
+  const minutes = largestDivisor(60, Math.max(1, Math.floor(seconds / 60)))
+  return minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`
+}
+
+/** Return the largest divisor of `whole` not above `limit`, so cron steps stay evenly spaced. */
+function largestDivisor(whole: number, limit: number): number {
+  for (let step = Math.min(whole, limit); step > 1; step--) if (whole % step === 0) return step
+  return 1
 }
 
 /** The Enterprise Security annotations: the rule's ATT&CK technique ids. */
