@@ -187,28 +187,10 @@ function coldStarts(files, add) {
   rmSync(scratch, { recursive: true, force: true })
 }
 
-/** A changed-only run of the corpus with one changed rule, when the CLI has the mode. */
+/** A changed-only pull request run of the action bundle with one changed rule. */
 async function changedOnly(add) {
-  const measure = 'changed-only check, corpus with one changed rule'
-  const help = spawnSync('node', [path.join(BUILD, 'cli', 'main.js'), 'check', '--help'], { encoding: 'utf8' })
-  const flag = /--changed-only\b[^\n]*/.exec(help.stdout ?? '')
-  if (!flag) return add({ measure, note: 'not available' })
-
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-changed-'))
-  const git = (...args) => spawnSync('git', args, { cwd: scratch, encoding: 'utf8' })
-  try {
-    for (const dir of RULE_DIRS) spawnSync('cp', ['-r', dir, scratch])
-    git('init', '-q')
-    git('add', '.')
-    git('-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '-qm', 'base')
-    const changed = walk(path.join(scratch, 'rules'), /\.yml$/)[0]
-    writeFileSync(changed, `${readFileSync(changed, 'utf8')}\n# changed\n`)
-    const args = flag[0].includes('<') ? ['--changed-only', 'HEAD'] : ['--changed-only']
-    const ms = median(repeat(RUNS, () => wallOf(['node', path.join(BUILD, 'cli', 'main.js'), 'check', 'rules', 'rules-threat-hunting', ...args, '--fail-on', 'never'], {}, scratch)))
-    add({ measure, ms, note: `flags: ${args.join(' ')}` })
-  } finally {
-    rmSync(scratch, { recursive: true, force: true })
-  }
+  const { measureChangedOnly } = await import('./bench-changed-only.mjs')
+  add({ measure: 'changed-only check, one changed rule', ...measureChangedOnly(RUNS) })
 }
 
 async function growth(engine, files, rules, events, add) {
