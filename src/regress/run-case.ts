@@ -32,6 +32,20 @@ export interface CaseRun {
 /** Events that failing cases may explain; a bounded sample of the misses. */
 const MAX_EXPLAIN_CANDIDATES = 200
 
+/** Start a case's result: located, nothing counted, not yet passed. */
+export function pendingTestResult(fixtureCase: FixtureCase, relative: (file: string) => string): TestResult {
+  return {
+    name: fixtureCase.name,
+    fixture: relative(fixtureCase.fixture),
+    expected: describeExpectation(fixtureCase.expect),
+    native: 0,
+    spl: 0,
+    passed: false,
+    caseFile: relative(fixtureCase.file),
+    line: fixtureCase.span.line,
+  }
+}
+
 /**
  * Run one fixture case on both engines. It passes only when the native
  * verdict, the SPL verdict and the expectation agree. Events from a streamed
@@ -39,17 +53,7 @@ const MAX_EXPLAIN_CANDIDATES = 200
  * does not bound memory. A failing case carries an explanation of one event.
  */
 export async function runCase(fixtureCase: FixtureCase, engines: CaseEngines, relative: (file: string) => string, options: RunCaseOptions = {}): Promise<CaseRun> {
-  const expected = describeExpectation(fixtureCase.expect)
-  const test: TestResult = {
-    name: fixtureCase.name,
-    fixture: relative(fixtureCase.fixture),
-    expected,
-    native: 0,
-    spl: 0,
-    passed: false,
-    caseFile: relative(fixtureCase.file),
-    line: fixtureCase.span.line,
-  }
+  const test = pendingTestResult(fixtureCase, relative)
   const { native, spl } = engines
   if (!native || !spl) {
     test.reason = engines.missingReason ?? 'The rule could not be compiled, so the case did not run.'

@@ -1,7 +1,8 @@
 import { eventTime } from '../events/event-time.js'
 import type { TimedEvent } from '../match/correlation-matcher.js'
 import type { TestResult } from '../report/report.js'
-import { describeExpectation, expectationMet, type FixtureCase } from './fixture-file.js'
+import { expectationMet, type FixtureCase } from './fixture-file.js'
+import { pendingTestResult } from './run-case.js'
 
 /**
  * The two engines a correlation case runs on. Each returns one key per
@@ -21,17 +22,8 @@ export interface CorrelationEngines {
  * fire for the same windows and groups and the expectation holds.
  */
 export function runCorrelationCase(fixtureCase: FixtureCase, engines: CorrelationEngines, relative: (file: string) => string): TestResult {
-  const expected = describeExpectation(fixtureCase.expect)
-  const result: TestResult = {
-    name: fixtureCase.name,
-    fixture: relative(fixtureCase.fixture),
-    expected,
-    native: 0,
-    spl: 0,
-    passed: false,
-    caseFile: relative(fixtureCase.file),
-    line: fixtureCase.span.line,
-  }
+  const result = pendingTestResult(fixtureCase, relative)
+  const expected = result.expected
   if (!engines.native || !engines.spl) {
     result.reason = engines.missingReason ?? 'The correlation could not be compiled, so the case did not run.'
     return result
