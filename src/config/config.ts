@@ -85,7 +85,7 @@ export interface SplunkConfig {
   sourcetype?: string
   /** A scope macro name; when set, it replaces the index, source and sourcetype terms. */
   macro?: string
-  /** The Splunk field that holds the Sysmon event id (`EventID` in Sigma). */
+  /** The Splunk field that contains the Sysmon event id (`EventID` in Sigma). */
   eventIdField: string
   /** `cim` for the Endpoint data model names, or undefined for raw Sysmon names. */
   fieldPreset?: 'cim'

@@ -102,7 +102,7 @@ function compileValueList(field: string, group: LowerStringExpr[]): EventPredica
   return (event) => lowerValues(event, field).some(matches)
 }
 
-/** A test of one scalar value, already turned into text. */
+/** Compile a test of one scalar value, already turned into text. */
 function compileValueTest(test: Exclude<ValueTest, { kind: 'fieldref' | 'null' | 'exists' | 'placeholder' }>): (value: string) => boolean {
   switch (test.kind) {
     case 'string':
@@ -166,7 +166,7 @@ function compileFieldRef(field: string, test: FieldRefTest): EventPredicate {
   }
 }
 
-/** Whether any value of a (possibly multi-valued) field passes the test. */
+/** Check whether any value of a (possibly multi-valued) field passes the test. */
 function anyValue(value: FieldValue | undefined, matches: (text: string) => boolean): boolean {
   if (value === undefined || value === null) return false
   if (Array.isArray(value)) return value.some((item) => anyValue(item, matches))
@@ -205,7 +205,7 @@ function textValues(value: FieldValue | undefined): string[] {
   return [String(value)]
 }
 
-/** Absent, null and empty values count as missing, as Splunk's `f=*` sees them. */
+/** Treat absent, null and empty values as missing, as Splunk's `f=*` does. */
 function isEmpty(value: FieldValue | undefined): boolean {
   if (value === undefined || value === null || value === '') return true
   if (Array.isArray(value)) return value.every(isEmpty)

@@ -237,7 +237,8 @@ function skipGroup(pattern: string, start: number): number {
  */
 function skipEscapeArgument(pattern: string, at: number): number {
   const opener = pattern[at + 1]
-  const closer = opener === '{' ? '}' : opener === '<' ? '>' : opener === "'" ? "'" : undefined
+  const closers: Record<string, string> = { '{': '}', '<': '>', "'": "'" }
+  const closer = opener === undefined ? undefined : closers[opener]
   if (closer !== undefined) {
     const close = pattern.indexOf(closer, at + 2)
     return close < 0 ? pattern.length : close

@@ -152,7 +152,7 @@ export class DetectionLowering {
     this.error(span, 'sigma/invalid-value', `A value list cannot contain 'null'. Move 'Field: null' into a selection of its own and combine the selections in the condition, e.g. '1 of selection_*'.`)
   }
 
-  /** The IR for one value of a field with its modifiers. */
+  /** Lower one value of a field, with the field's modifiers, into the IR. */
   private valueExpr(modifiers: ModifierSet, value: Scalar, span: Span): Expr {
     const field = modifiers.field
     const test = (valueTest: ValueTest): Expr =>
@@ -185,7 +185,9 @@ export class DetectionLowering {
   private positiveValueExpr(modifiers: ModifierSet, value: Exclude<Scalar, null>, span: Span, test: (t: ValueTest) => Expr): Expr {
     const comparison = (['gt', 'gte', 'lt', 'lte'] as const).find((name) => modifiers.has(name))
     if (comparison) {
-      const number = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimalNumber(value) : null
+      let number: number | null = null
+      if (typeof value === 'number') number = value
+      else if (typeof value === 'string') number = parseDecimalNumber(value)
       if (number === null || !Number.isFinite(number)) {
         this.error(span, 'sigma/invalid-value', `The '${comparison}' modifier needs a decimal number, not '${String(value)}'. Write the value in decimal digits, e.g. '${modifiers.field}|${comparison}: 16' for 0x10.`)
         return { kind: 'const', value: false }
@@ -223,7 +225,9 @@ export class DetectionLowering {
     if (encoded === undefined) return { kind: 'const', value: false }
     const cased = modifiers.has('cased')
     const alternatives = encoded.map((variant) => {
-      const parts = variant.plain ? plainPattern(variant.text) : isString ? parseSigmaString(variant.text) : plainPattern(variant.text)
+      // Encoded values and non-string YAML scalars have no wildcards to read.
+      const readsWildcards = isString && !variant.plain
+      const parts = readsWildcards ? parseSigmaString(variant.text) : plainPattern(variant.text)
       return test({ kind: 'string', parts: position(modifiers, parts, variant.contains), cased })
     })
     return or(alternatives)

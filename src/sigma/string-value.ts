@@ -34,7 +34,7 @@ export function parseSigmaString(value: string): PatternPart[] {
   return parts
 }
 
-/** A pattern of plain text only, for values whose wildcards a modifier disables. */
+/** Build a pattern of plain text only, for values whose wildcards a modifier disables. */
 export function plainPattern(text: string): PatternPart[] {
   return text === '' ? [] : [{ kind: 'text', text }]
 }

@@ -116,7 +116,9 @@ function exactKeys(values: SearchValue[]): ReadonlySet<string> | undefined {
   const keys = new Set<string>()
   for (const value of values) {
     const [only, ...rest] = value.parts
-    const text = only === undefined ? '' : only.kind === 'text' && rest.length === 0 ? only.text : undefined
+    let text: string | undefined
+    if (only === undefined) text = ''
+    else if (only.kind === 'text' && rest.length === 0) text = only.text
     if (text === undefined || parseNetwork(text) !== null) return undefined
     keys.add(text.toLowerCase())
   }

@@ -591,7 +591,7 @@ function isEqualityTerm(
  * Check a CIDR network and return it as Splunk should see it. A bare address
  * becomes a one-host network, and anything else returns undefined.
  */
-function normalizeNetwork(network: string): string | undefined {
+export function normalizeNetwork(network: string): string | undefined {
   const slash = network.indexOf('/')
   const address = slash < 0 ? network : network.slice(0, slash)
   const maxPrefix = isIPv4(address) ? 32 : isIPv6(address) ? 128 : undefined

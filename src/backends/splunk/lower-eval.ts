@@ -1,7 +1,7 @@
-import { isIPv4, isIPv6 } from 'node:net'
 import { diagnosticAt, type Diagnostic, type Span } from '../../diagnostic.js'
 import type { Expr, FieldExpr, NumberTest, PatternPart } from '../../ir/expr.js'
 import { buildExactRegex, withFlagPrefix } from './exact-regex.js'
+import { normalizeNetwork } from './lower-detection.js'
 import { formatSplNumber, isWritableFieldName } from './spl-literal.js'
 import type { EvalNode } from './spl-syntax.js'
 import { timePartCondition } from './time-part-eval.js'
@@ -93,17 +93,6 @@ function withWildcards(parts: readonly PatternPart[]): PatternPart[] {
   if (wrapped[0]?.kind !== 'any') wrapped.unshift({ kind: 'any' })
   if (wrapped[wrapped.length - 1]?.kind !== 'any') wrapped.push({ kind: 'any' })
   return wrapped
-}
-
-function normalizeNetwork(network: string): string | undefined {
-  const slash = network.indexOf('/')
-  const address = slash < 0 ? network : network.slice(0, slash)
-  const maxPrefix = isIPv4(address) ? 32 : isIPv6(address) ? 128 : undefined
-  if (maxPrefix === undefined || address.includes('%')) return undefined
-  if (slash < 0) return `${address}/${maxPrefix}`
-  const prefix = network.slice(slash + 1)
-  if (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > maxPrefix) return undefined
-  return `${address}/${Number(prefix)}`
 }
 
 function unsupported(diagnostics: Diagnostic[], span: Span | undefined, message: string): EvalNode {
