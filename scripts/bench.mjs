@@ -45,17 +45,23 @@ async function main() {
   add({ measure: 'yaml CST only (Parser, no Composer)', ms: median(repeat(RUNS, () => time(() => parseCst(files)))), rules: files.length })
 
   const engine = await import(path.join(BUILD, 'engine.js'))
-  for (const verb of ['lint', 'convert', 'check']) {
+  const workers = await workerOption()
+  for (const [verb, threads] of [['lint', workers.count], ['convert', workers.count], ['check', workers.count], ['check', 1]]) {
     let rules = 0
     const times = []
     for (let i = 0; i < RUNS; i++) {
       const start = performance.now()
-      const report = await engine.run({ verb, paths: RULE_DIRS, cwd: CORPUS })
+      const report = await engine.run({ verb, paths: RULE_DIRS, cwd: CORPUS, workers: { ...workers, count: threads } })
       times.push(performance.now() - start)
       rules = report.summary.rules
     }
-    const rss = childRss(['verb', verb])
-    add({ measure: `${verb} corpus`, ms: median(times), rules, rssMb: rss })
+    const rss = childRss(['verb', verb, String(threads)])
+    add({ measure: `${verb} corpus, ${threads === 1 ? 'one thread' : `${threads} threads`}`, ms: median(times), rules, rssMb: rss })
+  }
+  const cli = path.join(ROOT, 'dist', 'cli', 'index.js')
+  if (existsSync(cli)) {
+    const ms = median(repeat(RUNS, () => wallOf(['node', cli, 'check', ...RULE_DIRS, '--fail-on', 'never', '--format', 'json'], {})))
+    add({ measure: 'check corpus as a whole process (dist/cli, cold)', ms, rules: files.length })
   }
 
   const { rules, events } = await loadMatcherInput(files)
@@ -193,13 +199,20 @@ async function changedOnly(add) {
   add({ measure: 'changed-only check, one changed rule', ...measureChangedOnly(RUNS) })
 }
 
+/** The worker threads the CLI would use: its entry, one thread per core. */
+async function workerOption() {
+  const { defaultThreadCount } = await import(path.join(BUILD, 'parallel', 'worker-pool.js'))
+  return { entry: path.join(BUILD, 'cli', 'main.js'), count: defaultThreadCount() }
+}
+
 async function growth(engine, files, rules, events, add) {
+  const workers = await workerOption()
   for (const share of [0.25, 0.5, 1]) {
     const subset = files.filter((_, index) => index % Math.round(1 / share) === 0)
     const times = repeat(share === 1 ? 1 : RUNS, () => 0)
     for (let i = 0; i < times.length; i++) {
       const start = performance.now()
-      await engine.run({ verb: 'check', paths: subset, cwd: CORPUS })
+      await engine.run({ verb: 'check', paths: subset, cwd: CORPUS, workers })
       times[i] = performance.now() - start
     }
     add({ measure: `growth: check ${share * 100} % of the corpus`, ms: median(times), rules: subset.length })
@@ -311,11 +324,11 @@ function childRss(args) {
 }
 
 /** Work done in a child process, so its peak RSS is its own. */
-async function runChild([kind, arg]) {
+async function runChild([kind, arg, threads]) {
   const start = performance.now()
   if (kind === 'verb') {
     const { run } = await import(path.join(BUILD, 'engine.js'))
-    await run({ verb: arg, paths: RULE_DIRS, cwd: CORPUS })
+    await run({ verb: arg, paths: RULE_DIRS, cwd: CORPUS, workers: { ...(await workerOption()), count: Number(threads) } })
     console.log(JSON.stringify({ ms: performance.now() - start, rssMb: process.resourceUsage().maxRSS / 1024 }))
     return
   }

@@ -4,7 +4,7 @@ import { glob } from 'tinyglobby'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
 import type { DiscoveredFile } from './rule-discovery.js'
 import { looksLikeRuleFile } from './sigma/load-rule-file.js'
-import type { SigmaRule } from './sigma/rule.js'
+import type { Located } from './sigma/rule.js'
 
 /**
  * The rules a changed-only run checks, and what it needs to know about the
@@ -165,12 +165,12 @@ export function selectChangedRules(
  * Report selected rules whose id a rule outside the selection already uses:
  * the whole-tree half of `metadata/duplicate-id` in a changed-only run.
  */
-export function outsideDuplicateIds(
-  rules: readonly SigmaRule[],
+export function outsideDuplicateIds<T extends { id?: Located<string> }>(
+  rules: readonly T[],
   selection: RuleSelection,
   relative: (file: string) => string,
-): Map<SigmaRule, Diagnostic[]> {
-  const found = new Map<SigmaRule, Diagnostic[]>()
+): Map<T, Diagnostic[]> {
+  const found = new Map<T, Diagnostic[]>()
   for (const rule of rules) {
     if (rule.id === undefined) continue
     const other = selection.otherIds.get(rule.id.value.toLowerCase())

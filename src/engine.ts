@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises'
+import { statSync } from 'node:fs'
 import path from 'node:path'
 import { convertToSpl, type SplunkScope } from './backends/splunk/index.js'
 import { outsideDuplicateIds, type RuleSelection } from './changed-rules.js'
-import { writeSplunkOutputs, type OutputRule } from './backends/splunk/splunk-outputs.js'
+import { outputMetadata, writeSplunkOutputs, type OutputRule } from './backends/splunk/splunk-outputs.js'
 import { applyConfig, isExcluded } from './config/apply-config.js'
 import type { Config } from './config/config.js'
 import { loadConfig } from './config/load-config.js'
@@ -10,14 +10,14 @@ import { countOf } from './report/report-order.js'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
 import { internalErrorDiagnostic } from './internal-error.js'
 import { limitDiagnostic, type Limits } from './limits/limits.js'
-import { readBounded } from './limits/read-bounded.js'
-import { readAhead } from './read-ahead.js'
+import { readBounded, readRegularFileSync } from './limits/read-bounded.js'
 import type { Expr } from './ir/expr.js'
-import { lintRule, lintRun } from './lint/lint-rule.js'
+import { lintRule, lintRunFacts } from './lint/lint-rule.js'
+import { runFactsOf, type RunFacts } from './lint/run-checks.js'
 import { silentLogger, type Logger } from './logger.js'
 import { compileMatcher } from './match/compile-matcher.js'
-import { createExplainer } from './match/explain.js'
-import { checkFilterReferences, collectFilters, compileCorrelations, correlationEngines, filterRule, readCorrelationDocument, type CompiledCorrelation } from './meta-documents.js'
+import { createExplainer, type Explainer } from './match/explain.js'
+import { checkFilterReferences, collectFilters, compileCorrelations, correlationEngines, filterRule, mayHoldFilter, readCorrelationDocument, type CompiledCorrelation } from './meta-documents.js'
 import { toSplEvent } from './pipeline/spl-event.js'
 import { splunkPipeline, unmappedFields, type SplunkPipeline } from './pipeline/splunk-pipeline.js'
 import { applySysmonLogsource, skippedStatus, sysmonMapping } from './pipeline/sysmon.js'
@@ -29,7 +29,9 @@ import { checkCaseTargets } from './regress/fixture-targets.js'
 import { runCase, type CaseEngines } from './regress/run-case.js'
 import { runCorrelationCase } from './regress/run-correlation-case.js'
 import { REPORT_VERSION, type FailOn, type Report, type RuleReport, type Verb } from './report/report.js'
-import { discoverRuleFiles } from './rule-discovery.js'
+import { discoverRuleFiles, type DiscoveredFile } from './rule-discovery.js'
+import type { FinishedRule, PartFile, PartResult, PartTask } from './parallel/part-task.js'
+import { partCount, planParts, runInWorker } from './parallel/worker-pool.js'
 import { compileDetection } from './sigma/compile-rule.js'
 import { readFilter, type SigmaFilter } from './sigma/filter.js'
 import { parseRuleFile } from './sigma/load-rule-file.js'
@@ -51,6 +53,11 @@ export interface RunOptions {
   configFile?: string
   /** Check only these rule files (changed-only mode); ids elsewhere still count as duplicates. */
   only?: RuleSelection
+  /**
+   * Split a large run across this many threads, each loading `entry` (the
+   * running program's own file, which serves parts when started as a worker).
+   */
+  workers?: { entry: string | URL; count: number; minFilesPerPart?: number }
 }
 
 /** State that every stage of one run shares. */
@@ -93,27 +100,37 @@ interface CompiledRule {
 export async function run(options: RunOptions): Promise<Report> {
   const logger = options.logger ?? silentLogger
   const relative = (file: string): string => toPosix(path.relative(options.cwd, file) || '.')
-  const loaded = await loadConfig(options.cwd, options.configFile ? path.resolve(options.cwd, options.configFile) : undefined)
+  const configFile = options.configFile ? path.resolve(options.cwd, options.configFile) : undefined
+  const loaded = await loadConfig(options.cwd, configFile)
   const context: RunContext = { config: loaded.config, relative, pipeline: splunkPipeline(loaded.config.splunk) }
   const report = emptyReport(options.failOn ?? loaded.config.failOn)
   report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, ...(d.file ? { file: relative(d.file) } : {}) })))
 
   logger.startGroup('Finding rules')
-  const compiled = await compileRules(options.paths, options.cwd, context, report, logger, options.only)
+  const files = await selectRuleFiles(options.paths, options.cwd, context, report, logger, options.only)
   logger.endGroup()
 
-  if (options.verb === 'test' || options.verb === 'check') {
-    logger.startGroup('Running fixtures')
-    context.documents = documentsByFile(compiled)
-    for (const entry of compiled) await runFixturesContained(entry, context)
-    await runFixtureChecks(compiled, context, report)
-    logger.endGroup()
+  const task: PartTask = {
+    verb: options.verb,
+    cwd: options.cwd,
+    ...(configFile ? { configFile } : {}),
+    files: files.map((file, index) => ({ index, group: index, path: file.path, root: file.root, ...(file.text !== undefined ? { text: file.text } : {}) })),
+    filterFiles: filterFilesOf(files, context, options.only),
+    collectOutputs: options.outDir !== undefined && (options.verb === 'convert' || options.verb === 'check'),
   }
-  if (options.outDir && (options.verb === 'convert' || options.verb === 'check')) {
-    await writeSplunkOutputs(outputRules(compiled), path.resolve(options.cwd, options.outDir), loaded.config)
+  logger.startGroup(options.verb === 'lint' ? 'Linting rules' : options.verb === 'convert' ? 'Converting rules' : 'Checking rules and running fixtures')
+  const parts = await runParts(task, context, options, logger)
+  logger.endGroup()
+
+  const finished = parts.flatMap((part) => part.rules).sort((a, b) => a.fileIndex - b.fileIndex || a.position - b.position)
+  addCrossRuleFindings(finished, context, options.only)
+  report.diagnostics.push(...uniqueDiagnostics(parts.flatMap((part) => part.diagnostics)))
+  if (task.collectOutputs && options.outDir) {
+    const outputs = finished.flatMap((entry) => (entry.output ? [entry.output] : []))
+    await writeSplunkOutputs(outputs, path.resolve(options.cwd, options.outDir), loaded.config)
   }
 
-  for (const entry of compiled) {
+  for (const entry of finished) {
     applyRuleConfig(entry, context)
     if (options.verb === 'lint') entry.report.spl = []
     report.rules.push(entry.report)
@@ -133,8 +150,104 @@ function emptyReport(failOn: FailOn): Report {
   }
 }
 
-/** Discover, parse, lint and convert every rule, then run the cross-rule checks. */
-async function compileRules(paths: string[], cwd: string, context: RunContext, report: Report, logger: Logger, only?: RuleSelection): Promise<CompiledRule[]> {
+/**
+ * Run the task in one part on this thread, or split it across worker
+ * threads when the run is large and the caller named a worker entry. A
+ * part that fails in its thread runs again on this one, so a thread problem
+ * never loses results.
+ */
+async function runParts(task: PartTask, context: RunContext, options: RunOptions, logger: Logger): Promise<PartResult[]> {
+  const workers = options.workers
+  const count = workers && !options.only ? partCount(task.files.length, workers.count, workers.minFilesPerPart) : 1
+  const [own, ...others] = planParts(task, count)
+  if (!own) return []
+  if (!workers || others.length === 0) return [await compilePart(own, context)]
+
+  logger.info(`Checking ${task.files.length} rule files in ${others.length + 1} threads`)
+  const pending = others.map((part) =>
+    runInWorker(workers.entry, part).catch((error: unknown) => {
+      logger.warning(`A worker thread failed (${error instanceof Error ? error.message : String(error)}), so its ${part.files.length} rule files were checked on the main thread.`)
+      return compilePart(part)
+    }),
+  )
+  const first = await compilePart(own, context)
+  return [first, ...(await Promise.all(pending))]
+}
+
+/** Compile, lint and convert the rule files of one part, and run their fixtures. */
+export async function compilePart(task: PartTask, known?: RunContext): Promise<PartResult> {
+  const context = known ?? (await partContext(task))
+  context.filters = await collectFilters(task.filterFiles)
+  const rules: FinishedRule[] = []
+  const diagnostics: Diagnostic[] = []
+  // A baseline sweep reads the event directory once for all rules; otherwise
+  // each group of files is done and dropped before the next, which keeps the
+  // parsed YAML of a large run out of memory.
+  const batches = context.config.baselineEvents ? [task.files] : groupsOf(task.files)
+  for (const batch of batches) {
+    const done = await compileBatch(batch, task, context)
+    rules.push(...done.rules)
+    diagnostics.push(...done.diagnostics)
+  }
+  return { rules, diagnostics }
+}
+
+/** The part's files by group, in the order of each group's first file. */
+function groupsOf(files: readonly PartFile[]): PartFile[][] {
+  const groups = new Map<number, PartFile[]>()
+  for (const file of files) {
+    const group = groups.get(file.group)
+    if (group) group.push(file)
+    else groups.set(file.group, [file])
+  }
+  return [...groups.values()]
+}
+
+/** Compile files that only depend on each other, run their fixtures, and keep the plain results. */
+async function compileBatch(files: readonly PartFile[], task: PartTask, context: RunContext): Promise<PartResult> {
+  const compiled: { entry: CompiledRule; fileIndex: number; position: number }[] = []
+  for (const file of files) {
+    const entries = await compileFile(file.path, file.root, context, file.text)
+    entries.forEach((entry, position) => compiled.push({ entry, fileIndex: file.index, position }))
+  }
+  const entries = compiled.map(({ entry }) => entry)
+  const rules = entries.flatMap((entry) => (entry.rule ? [entry.rule] : []))
+  compileCorrelations(entries)
+  for (const entry of entries) {
+    if (entry.rule?.kind === 'filter') entry.report.diagnostics.push(...checkFilterReferences(entry.rule, rules))
+  }
+  const crossAt = entries.map((entry) => entry.report.diagnostics.length)
+
+  const diagnostics: Diagnostic[] = []
+  if (task.verb === 'test' || task.verb === 'check') {
+    context.documents = documentsByFile(entries)
+    for (const entry of entries) await runFixturesContained(entry, context)
+    diagnostics.push(...(await runFixtureChecks(entries, context)))
+  }
+  const finished = compiled.map(({ entry, fileIndex, position }, index): FinishedRule => {
+    const { rule, report, text } = entry
+    const done: FinishedRule = { fileIndex, position, report, text, crossAt: crossAt[index] as number }
+    if (rule) {
+      done.facts = runFactsOf(rule)
+      done.lines = { start: rule.span.line, end: rule.span.endLine ?? rule.span.line }
+      if (rule.id) done.ruleId = rule.id.value
+    }
+    const output = task.collectOutputs ? outputRule(entry) : undefined
+    if (output) done.output = output
+    return done
+  })
+  return { rules: finished, diagnostics }
+}
+
+/** The context of a part that runs in a worker thread: the same configuration, read again. */
+async function partContext(task: PartTask): Promise<RunContext> {
+  const { config } = await loadConfig(task.cwd, task.configFile)
+  const relative = (file: string): string => toPosix(path.relative(task.cwd, file) || '.')
+  return { config, relative, pipeline: splunkPipeline(config.splunk) }
+}
+
+/** Find the rule files under the run's paths, less those the configuration excludes. */
+async function selectRuleFiles(paths: string[], cwd: string, context: RunContext, report: Report, logger: Logger, only?: RuleSelection): Promise<DiscoveredFile[]> {
   const discovery = only ? { files: only.files, diagnostics: [] } : await discoverRuleFiles(paths, cwd)
   report.diagnostics.push(...discovery.diagnostics)
   const files = discovery.files.filter((file) => !isExcluded(context.relative(file.path), context.config))
@@ -142,36 +255,46 @@ async function compileRules(paths: string[], cwd: string, context: RunContext, r
     report.diagnostics.push({ ...diagnosticAt(undefined, 'convert/skipped-status', 'info', `The rule file is excluded by the 'exclude' globs of .sigma-gate.yml, so it was not checked and is left out of the outputs.`), file: context.relative(file.path) })
   }
   logger.info(`Found ${files.length} rule files under ${paths.map((p) => `'${p}'`).join(', ')}`)
-
-  const filterFiles = only?.filterFiles?.filter((file) => !isExcluded(context.relative(file), context.config))
-  context.filters = await collectFilters(filterFiles ?? files.map((file) => file.path))
-  const compiled: CompiledRule[] = []
-  const texts = readAhead(files, (file) => readRuleText(file.path, context.config.limits))
-  for (const [index, file] of files.entries()) compiled.push(...(await compileFile(file.path, file.root, context, texts(index))))
-
-  const rules = compiled.flatMap((entry) => (entry.rule ? [entry.rule] : []))
-  compileCorrelations(compiled)
-  for (const entry of compiled) {
-    if (entry.rule?.kind === 'filter') entry.report.diagnostics.push(...checkFilterReferences(entry.rule, rules))
-  }
-  const outsideIds = only ? { outsideIds: new Set(only.otherIds.keys()) } : {}
-  const crossRule = lintRun(rules, { config: context.config, relativePath: context.relative, ...outsideIds })
-  const outside = only ? outsideDuplicateIds(rules, only, context.relative) : undefined
-  for (const entry of compiled) {
-    const found = entry.rule && crossRule.get(entry.rule)
-    if (found) entry.report.diagnostics.push(...found)
-    const duplicate = entry.rule && outside?.get(entry.rule)
-    if (duplicate) entry.report.diagnostics.push(...duplicate)
-  }
-  return compiled
+  return files
 }
 
-async function compileFile(file: string, root: string, context: RunContext, pending?: Promise<RuleText>): Promise<CompiledRule[]> {
+/** The files whose filter documents apply in this run. */
+function filterFilesOf(files: readonly DiscoveredFile[], context: RunContext, only?: RuleSelection): { path: string; text?: string }[] {
+  const named = only?.filterFiles?.filter((file) => !isExcluded(context.relative(file), context.config))
+  if (named) return named.map((file) => ({ path: file }))
+  return files.flatMap((file) => (file.text === undefined ? [{ path: file.path }] : mayHoldFilter(file.text) ? [{ path: file.path, text: file.text }] : []))
+}
+
+/** Add the findings that compare rules with each other, where the single-threaded order had them. */
+function addCrossRuleFindings(finished: readonly FinishedRule[], context: RunContext, only?: RuleSelection): void {
+  const withFacts = finished.filter((entry): entry is FinishedRule & { facts: RunFacts } => entry.facts !== undefined)
+  const facts = withFacts.map((entry) => entry.facts)
+  const outsideIds = only ? { outsideIds: new Set(only.otherIds.keys()) } : {}
+  const crossRule = lintRunFacts(facts, { config: context.config, relativePath: context.relative, ...outsideIds })
+  const outside = only ? outsideDuplicateIds(facts, only, context.relative) : undefined
+  for (const entry of withFacts) {
+    const found = [...(crossRule.get(entry.facts) ?? []), ...(outside?.get(entry.facts) ?? [])]
+    if (found.length > 0) entry.report.diagnostics.splice(entry.crossAt, 0, ...found)
+  }
+}
+
+/** Drop repeats among report-level findings, which each part of a split run may make. */
+function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>()
+  return diagnostics.filter((diagnostic) => {
+    const key = JSON.stringify(diagnostic)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+async function compileFile(file: string, root: string, context: RunContext, known?: string): Promise<CompiledRule[]> {
   const fileOnly = (diagnostics: Diagnostic[], text = ''): CompiledRule[] => {
     const report: RuleReport = { path: context.relative(file), id: null, title: null, diagnostics, spl: [], tests: [] }
     return [{ report, root, text, scope: {}, fieldNames: {} }]
   }
-  const read = await (pending ?? readRuleText(file, context.config.limits))
+  const read = known === undefined ? await readRuleText(file, context.config.limits) : { text: known }
   if ('diagnostic' in read) return fileOnly([read.diagnostic])
   const text = read.text
   let parsed: ReturnType<typeof parseRuleFile>
@@ -193,7 +316,7 @@ async function compileFile(file: string, root: string, context: RunContext, pend
 type RuleText = { text: string } | { diagnostic: Diagnostic }
 
 async function readRuleText(file: string, limits: Limits): Promise<RuleText> {
-  const read = await readBounded(file, limits.ruleFileBytes)
+  const read = readRegularFileSync(file, limits.ruleFileBytes) ?? (await readBounded(file, limits.ruleFileBytes))
   if (read.ok) return { text: read.bytes.toString('utf8') }
   if (read.reason === 'too-large') {
     return { diagnostic: limitDiagnostic(undefined, 'limits/file-size', `The rule file is larger than ${read.maxBytes} bytes, which`, 'ruleFileBytes', read.maxBytes) }
@@ -302,12 +425,14 @@ async function runFixturesContained(entry: CompiledRule, context: RunContext): P
 async function runFixtures(entry: CompiledRule, context: RunContext): Promise<void> {
   const rule = entry.rule
   if (!rule || rule.kind === 'filter') return
-  const engines = rule.kind === 'rule' ? buildEngines(entry) : {}
+  // Compiled only for a rule that has cases: most rules of a large tree have none.
+  let engines: CaseEngines | undefined
+  const enginesOf = (): CaseEngines => (engines ??= rule.kind === 'rule' ? buildEngines(entry) : {})
   const correlation = rule.kind === 'correlation' ? correlationEngines(entry.correlation) : undefined
   const { relative } = context
 
   const fixtureFile = fixtureFileFor(rule.file)
-  if (await isFile(fixtureFile)) {
+  if (isFile(fixtureFile)) {
     const loaded = await loadFixtureFile(fixtureFile, { root: entry.root, limits: context.config.limits, stream: !correlation })
     if (!entry.referencedInFile) entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: relative(d.file ?? fixtureFile) })))
     const documents = context.documents?.get(rule.file) ?? [rule]
@@ -318,7 +443,7 @@ async function runFixtures(entry: CompiledRule, context: RunContext): Promise<vo
     for (const fixtureCase of loaded.cases) {
       if (!caseTestsRule(fixtureCase.rule, entry)) continue
       if (correlation) entry.report.tests.push(runCorrelationCase(fixtureCase, correlation, relative))
-      else await runCaseInto(entry, fixtureCase, engines, context)
+      else await runCaseInto(entry, fixtureCase, enginesOf(), context)
     }
   }
   if (rule.kind !== 'rule') return
@@ -327,7 +452,7 @@ async function runFixtures(entry: CompiledRule, context: RunContext): Promise<vo
     const regression = rule.regressionTestsPath
     const loaded = await loadRegressionCases(rule.file, regression.value, regression.span, { root: entry.root, limits: context.config.limits, stream: true, regressionEvtx: true })
     entry.report.diagnostics.push(...loaded.diagnostics.map((d) => (d.file ? { ...d, file: relative(d.file) } : d)))
-    for (const fixtureCase of loaded.cases) await runCaseInto(entry, fixtureCase, engines, context)
+    for (const fixtureCase of loaded.cases) await runCaseInto(entry, fixtureCase, enginesOf(), context)
   }
 }
 
@@ -337,16 +462,16 @@ async function runFixtures(entry: CompiledRule, context: RunContext): Promise<vo
  * that only feed a correlation in their file are left out, because they do
  * not alert on their own.
  */
-async function runFixtureChecks(compiled: CompiledRule[], context: RunContext, report: Report): Promise<void> {
+async function runFixtureChecks(compiled: CompiledRule[], context: RunContext): Promise<Diagnostic[]> {
   const { config } = context
   const rules = compiled.flatMap((entry) => (entry.rule?.kind === 'rule' && !entry.referencedInFile ? [{ entry, rule: entry.rule }] : []))
   const policy = config.fixturePolicy
   if (policy) for (const { entry, rule } of rules) entry.report.diagnostics.push(...checkFixturePolicy(rule, entry.report.tests, policy))
-  if (!config.baselineEvents) return
+  if (!config.baselineEvents) return []
 
   const sweep = rules.map(({ entry, rule }) => ({ rule, engines: buildEngines(entry), diagnostics: entry.report.diagnostics }))
   const problems = await sweepBaseline(config.baselineEvents, sweep, { allow: config.baselineAllow ?? [], relative: context.relative, limits: config.limits })
-  report.diagnostics.push(...problems.map((d) => (d.file ? { ...d, file: context.relative(d.file) } : d)))
+  return problems.map((d) => (d.file ? { ...d, file: context.relative(d.file) } : d))
 }
 
 /** Run one case and add its test, and any problem in its event file, to the rule's report. */
@@ -389,19 +514,23 @@ function buildEngines(entry: CompiledRule): CaseEngines {
   const predicate = compiled.predicate
   const { scope, fieldNames } = entry
   const engines: CaseEngines = { native, spl: (event) => predicate(toSplEvent(event, fieldNames, scope)) }
-  if (entry.rule && entry.selections) engines.explain = createExplainer(entry.rule, entry.selections, entry.expr)
+  const { rule, selections, expr } = entry
+  if (rule && selections) {
+    // Built on the first failing case only; passing runs never pay for it.
+    let explainer: Explainer | undefined
+    engines.explain = (event, where) => (explainer ??= createExplainer(rule, selections, expr))(event, where)
+  }
   return engines
 }
 
 /** Apply severity overrides, suppressions and the baseline once all findings are in. */
-function applyRuleConfig(entry: CompiledRule, context: RunContext): void {
-  const rule = entry.rule
+function applyRuleConfig(entry: FinishedRule, context: RunContext): void {
   entry.report.diagnostics = applyConfig(entry.report.diagnostics, {
     config: context.config,
     path: entry.report.path,
     text: entry.text,
-    ...(rule?.id ? { ruleId: rule.id.value } : {}),
-    ...(rule ? { lines: { start: rule.span.line, end: rule.span.endLine ?? rule.span.line } } : {}),
+    ...(entry.ruleId !== undefined ? { ruleId: entry.ruleId } : {}),
+    ...(entry.lines ? { lines: entry.lines } : {}),
   })
 }
 
@@ -410,21 +539,21 @@ export function fixtureFileFor(ruleFile: string): string {
   return ruleFile.replace(/\.ya?ml$/i, '') + '.fixtures.yml'
 }
 
-async function isFile(file: string): Promise<boolean> {
-  const info = await stat(file).catch(() => undefined)
-  return info?.isFile() ?? false
+/** Synchronous, because it runs once per rule and is nearly always a miss. */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false
+  } catch {
+    return false
+  }
 }
 
-/** The converted rules that go into the outputs, in run order; skipped ones are left out. */
-function outputRules(compiled: CompiledRule[]): OutputRule[] {
-  const rules: OutputRule[] = []
-  for (const entry of compiled) {
-    if (!entry.spl || !entry.rule || !entry.expr || entry.skipped) continue
-    const relativeToRoot = toPosix(path.relative(entry.root, entry.rule.file)).replace(/\.ya?ml$/i, '')
-    const suffix = entry.report.document !== undefined ? `.${entry.report.document}` : ''
-    rules.push({ rule: entry.rule, path: entry.report.path, splFile: `${relativeToRoot}${suffix}.spl`, spl: entry.spl, expr: entry.expr })
-  }
-  return rules
+/** The rule as it goes into the outputs; undefined when it did not convert or its status leaves it out. */
+function outputRule(entry: CompiledRule): OutputRule | undefined {
+  if (!entry.spl || !entry.rule || !entry.expr || entry.skipped) return undefined
+  const relativeToRoot = toPosix(path.relative(entry.root, entry.rule.file)).replace(/\.ya?ml$/i, '')
+  const suffix = entry.report.document !== undefined ? `.${entry.report.document}` : ''
+  return { rule: outputMetadata(entry.rule), path: entry.report.path, splFile: `${relativeToRoot}${suffix}.spl`, spl: entry.spl, expr: entry.expr }
 }
 
 function summarise(report: Report): void {
@@ -463,7 +592,11 @@ export async function prepareRules(paths: string[], cwd: string): Promise<{ rule
   const loaded = await loadConfig(cwd)
   const context: RunContext = { config: loaded.config, relative: (file) => toPosix(path.relative(cwd, file) || '.'), pipeline: splunkPipeline(loaded.config.splunk) }
   const report = emptyReport(loaded.config.failOn)
-  const compiled = await compileRules(paths, cwd, context, report, silentLogger)
+  const files = await selectRuleFiles(paths, cwd, context, report, silentLogger)
+  context.filters = await collectFilters(filterFilesOf(files, context))
+  const compiled: CompiledRule[] = []
+  for (const file of files) compiled.push(...(await compileFile(file.path, file.root, context, file.text)))
+  compileCorrelations(compiled)
   const rules = compiled.map((entry) => ({
     report: entry.report,
     engines: buildEngines(entry),

@@ -48,13 +48,18 @@ export interface CompiledCorrelation {
 
 const FILTER_KEY = /^filter\s*:/m
 
+/** Tell from a file's text whether it may hold a filter document: it has a top-level `filter` key. */
+export function mayHoldFilter(text: string): boolean {
+  return FILTER_KEY.test(text)
+}
+
 /** Read the filter documents of every rule file in the run. Their diagnostics are reported when the document itself is compiled. */
-export async function collectFilters(files: readonly string[]): Promise<SigmaFilter[]> {
+export async function collectFilters(files: readonly { path: string; text?: string }[]): Promise<SigmaFilter[]> {
   const filters: SigmaFilter[] = []
   for (const file of files) {
-    const text = await readFile(file, 'utf8').catch(() => '')
+    const text = file.text ?? (await readFile(file.path, 'utf8').catch(() => ''))
     if (!FILTER_KEY.test(text)) continue
-    for (const { rule } of parseRuleFile(file, text).rules) {
+    for (const { rule } of parseRuleFile(file.path, text).rules) {
       if (rule.kind !== 'filter') continue
       const read = readFilter(rule)
       if (read.filter) filters.push(read.filter)

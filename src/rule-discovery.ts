@@ -4,13 +4,15 @@ import { glob } from 'tinyglobby'
 import type { Diagnostic } from './diagnostic.js'
 import { looksLikeRuleFile } from './sigma/load-rule-file.js'
 import { DEFAULT_LIMITS } from './limits/limits.js'
-import { readBounded } from './limits/read-bounded.js'
+import { readBounded, readRegularFileSync } from './limits/read-bounded.js'
 
 export interface DiscoveredFile {
   /** Absolute path of the rule file. */
   path: string
   /** The directory given to the run that contains the file. */
   root: string
+  /** The file's text, when discovery read it to tell a rule file; the engine then does not read it again. */
+  text?: string
 }
 
 /** YAML files that are never rules, whatever they contain. */
@@ -44,10 +46,13 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
       const resolved = path.resolve(file)
       if (isSidecarFile(resolved) || files.has(resolved)) continue
       // A file over the size limit is kept unread, so the engine reports it as limits/file-size.
-      const read = await readBounded(resolved, DEFAULT_LIMITS.ruleFileBytes)
-      const tooLarge = !read.ok && read.reason === 'too-large'
-      if (!tooLarge && !(read.ok && looksLikeRuleFile(read.bytes.toString('utf8')))) continue
-      files.set(resolved, { path: resolved, root: absolute })
+      const read = readRegularFileSync(resolved, DEFAULT_LIMITS.ruleFileBytes) ?? (await readBounded(resolved, DEFAULT_LIMITS.ruleFileBytes))
+      if (!read.ok) {
+        if (read.reason === 'too-large') files.set(resolved, { path: resolved, root: absolute })
+        continue
+      }
+      const text = read.bytes.toString('utf8')
+      if (looksLikeRuleFile(text)) files.set(resolved, { path: resolved, root: absolute, text })
     }
   }
   if (files.size === 0 && diagnostics.length === 0) {

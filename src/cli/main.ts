@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander'
 import path from 'node:path'
-import { prepareRules, run } from '../engine.js'
+import { compilePart, prepareRules, run } from '../engine.js'
 import { loadEventFile } from '../events/load-events.js'
 import { formatCheckList } from '../lint/checks.js'
 import type { Logger } from '../logger.js'
@@ -10,6 +10,7 @@ import { formatJunitReport } from '../report/junit-report.js'
 import { writeNavigatorLayer } from '../report/navigator-layer.js'
 import { reportFails, type FailOn, type Report, type Verb } from '../report/report.js'
 import { formatTextReport } from '../report/text-report.js'
+import { defaultThreadCount, isPartWorker, servePart } from '../parallel/worker-pool.js'
 import { addShardDiagnostics, parseShard, selectShard, type Shard } from '../shard.js'
 import { addVerifyCommand } from '../verify/verify-command.js'
 
@@ -24,6 +25,7 @@ interface VerbOptions {
   navigator?: string
   verbose?: boolean
   shard?: Shard
+  threads?: number
 }
 
 const stderrLogger = (verbose: boolean): Logger => ({
@@ -46,6 +48,7 @@ async function runVerb(verb: Verb, paths: string[], options: VerbOptions): Promi
     ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
     logger: stderrLogger(options.verbose ?? false),
     ...(options.out !== undefined ? { outDir: options.out } : {}),
+    workers: { entry: new URL(import.meta.url), count: options.threads ?? defaultThreadCount() },
   })
   if (sharded) addShardDiagnostics(report, sharded.diagnostics)
   if (options.navigator !== undefined) await writeNavigatorLayer(path.resolve(options.navigator), report)
@@ -119,6 +122,12 @@ function parseShardOption(value: string): Shard {
   return parsed.shard
 }
 
+function parseThreads(value: string): number {
+  const threads = Number(value)
+  if (Number.isInteger(threads) && threads >= 1 && threads <= 64) return threads
+  throw new InvalidArgumentError(`'${value}' is not a thread count. Use a whole number from 1 to 64; 1 runs everything on one thread.`)
+}
+
 function parseFailOn(value: string): FailOn {
   if (value === 'error' || value === 'warning' || value === 'never') return value
   throw new InvalidArgumentError(`'${value}' is not a threshold. Use error, warning or never.`)
@@ -150,6 +159,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--fail-on <severity>', 'exit 1 when a diagnostic of this severity or worse is found: error, warning or never (failing fixtures always fail); default: the config file\'s fail-on, else error', parseFailOn)
       .option('-v, --verbose', 'print progress to stderr')
       .option('--shard <i/n>', 'check only part i of n of the rule files, chosen by a hash of each path, for splitting a large repository across CI runners', parseShardOption)
+      .option('--threads <n>', 'split a run of many rule files across this many threads (default: one per core, at most 8; the report is the same)', parseThreads)
     if (verb === 'convert' || verb === 'check') {
       command.option('--out <dir>', 'write one .spl file per rule into this directory, mirroring the rule tree')
       command.option('--navigator <file>', 'write an ATT&CK Navigator layer (format 4.5) of the techniques the converted rules cover')
@@ -194,4 +204,6 @@ async function main(): Promise<void> {
   process.exitCode = code
 }
 
-await main()
+// The same file serves the parts of a large run in worker threads.
+if (isPartWorker()) servePart(compilePart)
+else await main()

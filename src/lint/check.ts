@@ -1,6 +1,7 @@
 import { diagnosticAt, type Diagnostic, type Severity, type Span } from '../diagnostic.js'
 import type { Config } from '../config/config.js'
 import type { SigmaRule } from '../sigma/rule.js'
+import type { RunFacts } from './run-checks.js'
 
 /** What every check may read besides the rule: the configuration and path helpers. */
 export interface LintContext {
@@ -44,10 +45,10 @@ export interface RuleCheck extends CheckInfo {
 /** A check over all rules of a run, such as duplicate ids. */
 export interface RunCheck extends CheckInfo {
   runAll(
-    rules: readonly SigmaRule[],
+    rules: readonly RunFacts[],
     context: LintContext,
     emit: Emit,
-  ): Map<SigmaRule, Diagnostic[]>
+  ): Map<RunFacts, Diagnostic[]>
 }
 
 /**

@@ -23,8 +23,17 @@ export interface FieldEntry {
   values: FieldValue[]
 }
 
+/** Entries of each rule, because most detection and log source checks walk them. */
+const entriesOf = new WeakMap<SigmaRule, readonly FieldEntry[]>()
+
 /** Return every field entry and keyword list of a rule's detection. */
-export function fieldEntries(rule: SigmaRule): FieldEntry[] {
+export function fieldEntries(rule: SigmaRule): readonly FieldEntry[] {
+  let entries = entriesOf.get(rule)
+  if (entries === undefined) entriesOf.set(rule, (entries = collectFieldEntries(rule)))
+  return entries
+}
+
+function collectFieldEntries(rule: SigmaRule): FieldEntry[] {
   const entries: FieldEntry[] = []
   for (const selection of rule.detection?.selections ?? []) {
     const node = selection.node

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostic.js'
 import type { SigmaRule } from '../sigma/rule.js'
 import { emitterFor, type CheckInfo, type LintContext } from './check.js'
 import { findCheck, RULE_CHECK_GROUPS, RULE_CHECKS, RUN_CHECK_LIST } from './checks.js'
+import { runFactsOf, type RunFacts } from './run-checks.js'
 
 /**
  * Run every enabled single-rule check of the catalogue on a rule: schema,
@@ -30,7 +31,22 @@ export function lintRun(
   rules: readonly SigmaRule[],
   context: LintContext,
 ): Map<SigmaRule, Diagnostic[]> {
+  const facts = rules.map(runFactsOf)
+  const byFacts = lintRunFacts(facts, context)
   const found = new Map<SigmaRule, Diagnostic[]>()
+  rules.forEach((rule, index) => {
+    const diagnostics = byFacts.get(facts[index] as RunFacts)
+    if (diagnostics) found.set(rule, diagnostics)
+  })
+  return found
+}
+
+/** Run the cross-rule checks on facts taken from the rules, e.g. by worker threads. */
+export function lintRunFacts(
+  rules: readonly RunFacts[],
+  context: LintContext,
+): Map<RunFacts, Diagnostic[]> {
+  const found = new Map<RunFacts, Diagnostic[]>()
   for (const check of RUN_CHECK_LIST) {
     if (!isEnabled(check.id, context)) continue
     for (const [rule, diagnostics] of check.runAll(rules, context, emitterFor(check))) {

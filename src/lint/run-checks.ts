@@ -1,10 +1,44 @@
 import path from 'node:path'
 import type { Node } from 'yaml'
-import type { Diagnostic } from '../diagnostic.js'
-import type { Located, SigmaRule } from '../sigma/rule.js'
+import type { Diagnostic, Span } from '../diagnostic.js'
+import type { Located, RuleKind, SigmaRule } from '../sigma/rule.js'
 import { isMap, isScalar, isSeq, spanOf } from '../sigma/yaml-document.js'
 import type { Emit, RunCheck } from './check.js'
 import { pairOf } from './metadata-checks.js'
+
+/**
+ * What the cross-rule checks compare, taken from one parsed rule. It is
+ * plain data, so a worker thread that parsed the rule can send it to the
+ * thread that compares all rules of the run.
+ */
+export interface RunFacts {
+  file: string
+  /** 0-based position of the document in its file. */
+  document: number
+  kind: RuleKind
+  span: Span
+  id?: Located<string>
+  name?: Located<string>
+  title?: Located<string>
+  /** The log source and detection in a key-order-free form, at the `detection` key; rules only. */
+  logic?: Located<string>
+  /** The `related[].id` values. */
+  related: Located<string>[]
+}
+
+/** Take the facts the cross-rule checks need from a parsed rule. */
+export function runFactsOf(rule: SigmaRule): RunFacts {
+  const facts: RunFacts = { file: rule.file, document: rule.document, kind: rule.kind, span: rule.span, related: relatedIds(rule) }
+  if (rule.id) facts.id = rule.id
+  if (rule.name) facts.name = rule.name
+  if (rule.title) facts.title = rule.title
+  const detection = pairOf(rule, 'detection')
+  if (rule.kind === 'rule' && detection) {
+    const span = spanOf(detection.key as Node, rule.lineCounter) ?? rule.span
+    facts.logic = { value: canonical({ logsource: pairOf(rule, 'logsource')?.value, detection: detection.value }), span }
+  }
+  return facts
+}
 
 export const RUN_CHECKS: RunCheck[] = [
   {
@@ -59,7 +93,7 @@ export const RUN_CHECKS: RunCheck[] = [
     fix: 'Rename one of the files.',
     runAll(rules, context, emit) {
       const firstDocuments = rules.filter((rule) => rule.document === 0 || !rules.some((other) => other.file === rule.file && other.document < rule.document))
-      const named = (rule: SigmaRule): Located<string> => ({ value: path.basename(rule.file), span: rule.title?.span ?? rule.span })
+      const named = (rule: RunFacts): Located<string> => ({ value: path.basename(rule.file), span: rule.title?.span ?? rule.span })
       return reportRepeats(firstDocuments, named, (value) => value.toLowerCase(), (_rule, located, first) =>
         emit(located.span, `The file name '${located.value}' is also used by ${context.relativePath(first.file)}. Rename one of the files.`),
       )
@@ -74,13 +108,7 @@ export const RUN_CHECKS: RunCheck[] = [
     good: '# a.yml only\ndetection:\n    selection:\n        Image|endswith: \\whoami.exe\n    condition: selection',
     fix: 'Remove one rule, or relate them and change one as intended.',
     runAll(rules, context, emit) {
-      const logic = (rule: SigmaRule): Located<string> | undefined => {
-        const detection = pairOf(rule, 'detection')
-        if (rule.kind !== 'rule' || !detection) return undefined
-        const span = spanOf(detection.key as Node, rule.lineCounter) ?? rule.span
-        return { value: canonical({ logsource: pairOf(rule, 'logsource')?.value, detection: detection.value }), span }
-      }
-      return reportRepeats(rules, logic, (value) => value, (_rule, located, first) =>
+      return reportRepeats(rules, (rule) => rule.logic, (value) => value, (_rule, located, first) =>
         emit(located.span, `The log source and detection are identical to those of the rule at ${where(first, context.relativePath)}. Remove one rule, or relate them and change one as intended.`),
       )
     },
@@ -96,9 +124,9 @@ export const RUN_CHECKS: RunCheck[] = [
     runAll(rules, context, emit) {
       const ids = new Set(rules.flatMap((rule) => (rule.id ? [rule.id.value.toLowerCase()] : [])))
       for (const id of context.outsideIds ?? []) ids.add(id)
-      const found = new Map<SigmaRule, Diagnostic[]>()
+      const found = new Map<RunFacts, Diagnostic[]>()
       for (const rule of rules) {
-        const unknown = relatedIds(rule).filter((related) => !ids.has(related.value.toLowerCase()))
+        const unknown = rule.related.filter((related) => !ids.has(related.value.toLowerCase()))
         if (unknown.length > 0) found.set(rule, unknown.map((related) => unknownRelated(related, emit)))
       }
       return found
@@ -126,13 +154,13 @@ function relatedIds(rule: SigmaRule): Located<string>[] {
 
 /** Report each rule whose key value an earlier rule in the run already has. */
 function reportRepeats(
-  rules: readonly SigmaRule[],
-  keyOf: (rule: SigmaRule) => Located<string> | undefined,
+  rules: readonly RunFacts[],
+  keyOf: (rule: RunFacts) => Located<string> | undefined,
   normalise: (value: string) => string,
-  report: (rule: SigmaRule, located: Located<string>, first: SigmaRule) => Diagnostic,
-): Map<SigmaRule, Diagnostic[]> {
-  const firstByKey = new Map<string, SigmaRule>()
-  const found = new Map<SigmaRule, Diagnostic[]>()
+  report: (rule: RunFacts, located: Located<string>, first: RunFacts) => Diagnostic,
+): Map<RunFacts, Diagnostic[]> {
+  const firstByKey = new Map<string, RunFacts>()
+  const found = new Map<RunFacts, Diagnostic[]>()
   for (const rule of rules) {
     const located = keyOf(rule)
     if (!located) continue
@@ -147,7 +175,7 @@ function reportRepeats(
   return found
 }
 
-function where(rule: SigmaRule, relativePath: (file: string) => string): string {
+function where(rule: RunFacts, relativePath: (file: string) => string): string {
   const line = rule.title?.span.line ?? rule.span.line
   return `${relativePath(rule.file)}:${line}`
 }

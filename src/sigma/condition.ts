@@ -144,8 +144,8 @@ class ConditionParser {
     if (isOperator(target.text) || target.text === '(' || target.text === ')') {
       throw this.syntax(target, `Expected a selection pattern such as 'selection_*' or 'them' after 'of', not '${target.text}'.`)
     }
-    const pattern = wildcardRegExp(target.text)
-    const names = [...this.selections.keys()].filter((name) => pattern.test(name))
+    const matches = selectionNameMatcher(target.text)
+    const names = [...this.selections.keys()].filter(matches)
     if (names.length === 0) {
       throw this.syntax(target, `No selection matches '${target.text}'. Define a selection whose name matches it, or fix the pattern.`, 'sigma/undefined-selection')
     }
@@ -231,13 +231,24 @@ function isOperator(text: string): boolean {
   return text === 'and' || text === 'or' || text === 'not' || text === 'of'
 }
 
-/** Compile a selection-name pattern; RE2 keeps `a*a*a*…` linear on long names. */
-function wildcardRegExp(pattern: string): RE2JS {
+/**
+ * Compile a selection-name pattern. Nearly every rule writes `prefix*`,
+ * which needs no regular expression; other patterns go through RE2, which
+ * keeps `a*a*a*…` linear on long names.
+ */
+function selectionNameMatcher(pattern: string): (name: string) => boolean {
+  const star = pattern.indexOf('*')
+  if (star === -1) return (name) => name === pattern
+  if (star === pattern.length - 1) {
+    const prefix = pattern.slice(0, -1)
+    return (name) => name.startsWith(prefix)
+  }
   const source = pattern
     .split('*')
     .map((part) => RE2JS.quote(part))
     .join('.*')
-  return RE2JS.compile(`^${source}$`)
+  const regex = RE2JS.compile(`^${source}$`)
+  return (name) => regex.test(name)
 }
 
 /** Count the ways of choosing `size` of `total` names, capped at infinity for huge counts. */

@@ -11,9 +11,40 @@ import { writeConf, confStanzaName, type ConfStanza } from './conf-writer.js'
 import { PLACEHOLDER_MACRO_PREFIX } from './lower-detection.js'
 import { writeTgz, type TarFile } from './tar-writer.js'
 
+/**
+ * What the outputs say of a rule besides its SPL. It is plain data taken
+ * from the parsed rule, so a worker thread that converted the rule can send
+ * it to the thread that writes the outputs.
+ */
+export interface OutputMetadata {
+  id?: string
+  title?: string
+  level?: string
+  status?: string
+  description?: string
+  tags: string[]
+  /** The schedule the rule's own `splunk:` attribute sets. */
+  schedule: Schedule
+  /** A correlation's timespan as written, e.g. `1h`; absent for other rules. */
+  correlationTimespan?: string
+  correlation: boolean
+}
+
+/** Take the output metadata from a parsed rule. */
+export function outputMetadata(rule: SigmaRule): OutputMetadata {
+  const metadata: OutputMetadata = { tags: rule.tags.map((tag) => tag.value), schedule: ruleSchedule(rule), correlation: rule.kind === 'correlation' }
+  const fields = { id: rule.id, title: rule.title, level: rule.level, status: rule.status, description: rule.description }
+  for (const [key, located] of Object.entries(fields)) if (located !== undefined) metadata[key as keyof typeof fields] = located.value
+  if (rule.kind === 'correlation') {
+    const timespan = readCorrelation(rule).correlation?.timespan.value
+    if (timespan !== undefined) metadata.correlationTimespan = timespan
+  }
+  return metadata
+}
+
 /** A converted rule that goes into the outputs. */
 export interface OutputRule {
-  rule: SigmaRule
+  rule: OutputMetadata
   /** Path of the rule file as the report gives it. */
   path: string
   /** Path of its `.spl` file inside the output directory, with `/` separators. */
@@ -101,7 +132,7 @@ interface SavedSearch {
 function savedSearchStanzas(rules: readonly OutputRule[], config: Config): SavedSearch[] {
   const used = new Set<string>()
   return rules.map((rule) => {
-    const base = confStanzaName(rule.rule.title?.value ?? '') || confStanzaName(rule.path)
+    const base = confStanzaName(rule.rule.title ?? '') || confStanzaName(rule.path)
     let name = base
     for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base} (${n})`
     used.add(name.toLowerCase())
@@ -112,9 +143,9 @@ function savedSearchStanzas(rules: readonly OutputRule[], config: Config): Saved
 function savedSearch(output: OutputRule, name: string, config: Config): SavedSearch {
   const { rule } = output
   const splunk = config.splunk
-  const schedule = { ...correlationDefaults(rule, splunk), ...ruleSchedule(rule) }
+  const schedule = { ...correlationDefaults(rule, splunk), ...rule.schedule }
   const placeholders = placeholdersWithoutValues(output.expr)
-  const status = rule.status?.value
+  const status = rule.status
   const disabled = placeholders.length > 0 || (status !== undefined && splunk.disabledStatuses.includes(status))
 
   const settings: [string, string][] = []
@@ -123,13 +154,13 @@ function savedSearch(output: OutputRule, name: string, config: Config): SavedSea
     settings.push(['action.correlationsearch.label', name])
     settings.push(['action.correlationsearch.annotations', annotations(rule)])
   }
-  const severity = ALERT_SEVERITY[rule.level?.value ?? '']
+  const severity = ALERT_SEVERITY[rule.level ?? '']
   if (severity !== undefined) settings.push(['alert.severity', String(severity)])
   settings.push(
     ['alert.track', '1'],
     ['counttype', 'number of events'],
     ['cron_schedule', schedule.cron ?? splunk.cron],
-    ['description', (rule.description?.value ?? '').trim()],
+    ['description', (rule.description ?? '').trim()],
     ['disabled', disabled ? '1' : '0'],
     ['dispatch.earliest_time', schedule.earliest ?? splunk.earliestTime],
     ['dispatch.latest_time', schedule.latest ?? splunk.latestTime],
@@ -139,7 +170,7 @@ function savedSearch(output: OutputRule, name: string, config: Config): SavedSea
     ['search', output.spl],
   )
 
-  const comments = [`${output.path}${rule.id ? ` (id ${rule.id.value})` : ''}`]
+  const comments = [`${output.path}${rule.id !== undefined ? ` (id ${rule.id})` : ''}`]
   if (placeholders.length > 0) {
     comments.push(`Disabled until the macros ${placeholders.map((p) => `${PLACEHOLDER_MACRO_PREFIX}${p}`).join(', ')} are defined in macros.conf.`)
   }
@@ -161,18 +192,18 @@ function ruleSchedule(rule: SigmaRule): Schedule {
   return schedule
 }
 
-type Schedule = { cron?: string; earliest?: string; latest?: string }
+export type Schedule = { cron?: string; earliest?: string; latest?: string }
 
 /**
  * Derive a correlation's schedule from its timespan, unless
  * `.sigma-gate.yml` changed the default schedule: the generic
  * `-20m@m`..`-5m@m` window never holds a whole bucket of a longer timespan.
  */
-function correlationDefaults(rule: SigmaRule, splunk: Config['splunk']): Schedule {
-  if (rule.kind !== 'correlation') return {}
+function correlationDefaults(rule: OutputMetadata, splunk: Config['splunk']): Schedule {
+  if (!rule.correlation) return {}
   const defaults = defaultSplunkConfig()
   const configured = splunk.cron !== defaults.cron || splunk.earliestTime !== defaults.earliestTime || splunk.latestTime !== defaults.latestTime
-  const timespan = readCorrelation(rule).correlation?.timespan.value
+  const timespan = rule.correlationTimespan
   return configured || timespan === undefined ? {} : (correlationSchedule(timespan) ?? {})
 }
 
@@ -212,15 +243,15 @@ function largestDivisor(whole: number, limit: number): number {
 }
 
 /** The Enterprise Security annotations: the rule's ATT&CK technique ids. */
-function annotations(rule: SigmaRule): string {
-  return JSON.stringify({ mitre_attack: techniqueIds(rule) })
+function annotations(rule: OutputMetadata): string {
+  return JSON.stringify({ mitre_attack: techniqueIds(rule.tags) })
 }
 
 /** Return the ATT&CK technique ids of a rule's tags, upper-case, sorted, once each. */
-export function techniqueIds(rule: SigmaRule): string[] {
+function techniqueIds(tags: readonly string[]): string[] {
   const ids = new Set<string>()
-  for (const tag of rule.tags) {
-    const parsed = parseTag(tag.value.toLowerCase())
+  for (const tag of tags) {
+    const parsed = parseTag(tag.toLowerCase())
     if (parsed.kind === 'technique') ids.add(parsed.id)
   }
   return [...ids].sort()
@@ -241,11 +272,11 @@ export function placeholdersWithoutValues(expr: Expr): string[] {
 function manifestText(searches: SavedSearch[], config: Config): string {
   const entries: ManifestEntry[] = searches.map(({ rule: output, stanza, disabled }) => ({
     path: output.path,
-    id: output.rule.id?.value ?? null,
-    title: output.rule.title?.value ?? null,
-    level: output.rule.level?.value ?? null,
-    status: output.rule.status?.value ?? null,
-    tags: output.rule.tags.map((tag) => tag.value),
+    id: output.rule.id ?? null,
+    title: output.rule.title ?? null,
+    level: output.rule.level ?? null,
+    status: output.rule.status ?? null,
+    tags: output.rule.tags,
     spl: output.splFile,
     sha256: createHash('sha256').update(`${output.spl}\n`).digest('hex'),
     stanza: stanza.name,

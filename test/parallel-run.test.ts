@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { run, type RunOptions } from '../src/engine.js'
+import type { Logger } from '../src/logger.js'
+import type { PartTask } from '../src/parallel/part-task.js'
+import { partCount, planParts } from '../src/parallel/worker-pool.js'
+import { hasShared, repoRoot, ruleWith, sharedRoot } from './helpers.js'
+
+// Worker threads load a JavaScript program; the committed CLI bundle serves
+// parts when started as a worker (CI rebuilds it and fails when it is stale).
+const entry = path.join(repoRoot, 'dist', 'cli', 'index.js')
+
+/** A logger that keeps what it is told, to show whether threads ran and none failed. */
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = []
+  return {
+    lines,
+    info: (message) => lines.push(`info: ${message}`),
+    warning: (message) => lines.push(`warning: ${message}`),
+    debug: () => {},
+    startGroup: () => {},
+    endGroup: () => {},
+  }
+}
+
+async function bothWays(options: RunOptions, threads: number): Promise<{ single: unknown; split: unknown; lines: string[] }> {
+  const single = await run(options)
+  const logger = recordingLogger()
+  const split = await run({ ...options, logger, workers: { entry, count: threads, minFilesPerPart: 1 } })
+  return { single, split, lines: logger.lines }
+}
+
+describe('partCount', () => {
+  it('gives a thread at most one part per 250 rule files by default', () => {
+    expect(partCount(100, 8)).toBe(1)
+    expect(partCount(600, 8)).toBe(2)
+    expect(partCount(3281, 2)).toBe(2)
+    expect(partCount(3281, 1)).toBe(1)
+    expect(partCount(10, 3, 1)).toBe(3)
+  })
+})
+
+describe('planParts', () => {
+  const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-parts-'))
+  afterAll(() => rmSync(tree, { recursive: true, force: true }))
+  const write = (name: string, text: string): string => {
+    const file = path.join(tree, name)
+    writeFileSync(file, text)
+    return file
+  }
+
+  it('keeps a correlation with the rule files it names, and numbers groups in file order', () => {
+    const base = ruleWith("    selection:\n        Image|endswith: '\\b.exe'\n    condition: selection")
+    const files = [
+      write('a_correlation.yml', 'title: Many b\nname: many_b\ncorrelation:\n    type: event_count\n    rules:\n        - b_rule\n    group-by:\n        - Computer\n    timespan: 5m\n    condition:\n        gte: 3\n'),
+      write('b_other.yml', base.replace(/^title: .*$/m, 'title: Other')),
+      write('c_rule.yml', base.replace(/^title: .*$/m, 'title: B\nname: b_rule')),
+      write('d_other.yml', base.replace(/^title: .*$/m, 'title: D')),
+    ]
+    const task: PartTask = { verb: 'check', cwd: tree, files: files.map((file, index) => ({ index, group: index, path: file, root: tree })), filterFiles: [], collectOutputs: false }
+
+    const parts = planParts(task, 2)
+
+    const layout = parts.map((part) => part.files.map((file) => [path.basename(file.path), file.group]))
+    expect(layout).toEqual([
+      [['a_correlation.yml', 0], ['c_rule.yml', 0]],
+      [['b_other.yml', 1], ['d_other.yml', 2]],
+    ])
+  })
+})
+
+describe('a run split across worker threads', () => {
+  it("gives the repository's rules the report of a single-thread run", async () => {
+    const { single, split, lines } = await bothWays({ verb: 'check', paths: ['rules'], cwd: repoRoot }, 3)
+
+    expect(lines).toContain('info: Checking 10 rule files in 3 threads')
+    expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([])
+    expect(split).toEqual(single)
+  })
+
+  it('keeps the cross-rule findings of rules checked in different threads', async () => {
+    const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-split-'))
+    try {
+      mkdirSync(path.join(tree, 'rules'))
+      const rule = ruleWith("    selection:\n        Image|endswith: '\\x.exe'\n    condition: selection")
+      for (const name of ['a', 'b', 'c', 'd']) writeFileSync(path.join(tree, 'rules', `${name}.yml`), rule)
+
+      const { single, split } = await bothWays({ verb: 'lint', paths: ['rules'], cwd: tree }, 2)
+
+      expect(split).toEqual(single)
+      const checks = (split as { rules: { path: string; diagnostics: { check: string; line: number }[] }[] }).rules.map((entry) => [entry.path, entry.diagnostics.map((d) => `${d.check}:${d.line}`)])
+      expect(checks).toEqual([
+        ['rules/a.yml', ['metadata/missing-field:1']],
+        ...['b', 'c', 'd'].map((name) => [`rules/${name}.yml`, ['metadata/missing-field:1', 'metadata/duplicate-id:2', 'metadata/duplicate-title:1', 'detection/duplicate-logic:7']]),
+      ])
+    } finally {
+      rmSync(tree, { recursive: true, force: true })
+    }
+  })
+
+  it.skipIf(!hasShared)('gives the SigmaHQ threat-hunting rules and the regression cases the single-thread report', async () => {
+    const cwd = path.join(sharedRoot, 'corpus', 'sigmahq')
+    const { single, split, lines } = await bothWays({ verb: 'check', paths: ['rules-threat-hunting', 'rules/windows/process_creation'], cwd }, 2)
+
+    expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([])
+    expect(split).toEqual(single)
+  }, 120_000)
+})
