@@ -153,8 +153,8 @@ function emptyReport(failOn: FailOn): Report {
 /**
  * Run the task in one part on this thread, or split it across worker
  * threads when the run is large and the caller named a worker entry. A
- * part that fails in its thread runs again on this one, so a thread problem
- * never loses results.
+ * part whose thread fails runs again on this one, so the failure costs time
+ * but no results.
  */
 async function runParts(task: PartTask, context: RunContext, options: RunOptions, logger: Logger): Promise<PartResult[]> {
   const workers = options.workers

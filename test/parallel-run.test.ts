@@ -8,11 +8,12 @@ import type { PartTask } from '../src/parallel/part-task.js'
 import { partCount, planParts } from '../src/parallel/worker-pool.js'
 import { hasShared, repoRoot, ruleWith, sharedRoot } from './helpers.js'
 
-// Worker threads load a JavaScript program; the committed CLI bundle serves
-// parts when started as a worker (CI rebuilds it and fails when it is stale).
+// Worker threads load a JavaScript program, so the tests start the committed
+// CLI bundle, which serves parts when started as a worker. CI rebuilds the
+// bundle and fails when it is stale.
 const entry = path.join(repoRoot, 'dist', 'cli', 'index.js')
 
-/** A logger that keeps what it is told, to show whether threads ran and none failed. */
+/** Record every log message, to show whether threads ran and none failed. */
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = []
   return {

@@ -51,9 +51,8 @@ export async function readBounded(file: string, maxBytes: number): Promise<Bound
 /**
  * Read a regular file synchronously within `maxBytes`, or return undefined
  * for anything else (a pipe, a device), which `readBounded` then reads. Rule
- * files are small and many: a synchronous read costs a few microseconds,
- * while each awaited step of `readBounded` is a round trip through the
- * thread pool. The file is opened non-blocking, so opening a named pipe
+ * files are small and many, and a synchronous read spares them the round
+ * trip through the thread pool that each awaited step of `readBounded` costs. The file is opened non-blocking, so opening a named pipe
  * without a writer does not stall the run.
  */
 export function readRegularFileSync(file: string, maxBytes: number): BoundedRead | undefined {

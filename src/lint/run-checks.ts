@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import type { Node } from 'yaml'
 import type { Diagnostic, Span } from '../diagnostic.js'
@@ -7,9 +8,9 @@ import type { Emit, RunCheck } from './check.js'
 import { pairOf } from './metadata-checks.js'
 
 /**
- * What the cross-rule checks compare, taken from one parsed rule. It is
- * plain data, so a worker thread that parsed the rule can send it to the
- * thread that compares all rules of the run.
+ * The attributes of one parsed rule that the cross-rule checks compare. They
+ * are plain data, so a worker thread that parsed the rule can send them to
+ * the thread that compares all rules of the run.
  */
 export interface RunFacts {
   file: string
@@ -20,7 +21,7 @@ export interface RunFacts {
   id?: Located<string>
   name?: Located<string>
   title?: Located<string>
-  /** The log source and detection in a key-order-free form, at the `detection` key; rules only. */
+  /** A digest of the log source and detection with map keys sorted, at the `detection` key; set for detection rules only. */
   logic?: Located<string>
   /** The `related[].id` values. */
   related: Located<string>[]
@@ -35,7 +36,9 @@ export function runFactsOf(rule: SigmaRule): RunFacts {
   const detection = pairOf(rule, 'detection')
   if (rule.kind === 'rule' && detection) {
     const span = spanOf(detection.key as Node, rule.lineCounter) ?? rule.span
-    facts.logic = { value: canonical({ logsource: pairOf(rule, 'logsource')?.value, detection: detection.value }), span }
+    // A digest keeps the facts small; only equality of the logic matters.
+    const logic = canonical({ logsource: pairOf(rule, 'logsource')?.value, detection: detection.value })
+    facts.logic = { value: createHash('sha256').update(logic).digest('base64'), span }
   }
   return facts
 }
@@ -181,16 +184,31 @@ function where(rule: RunFacts, relativePath: (file: string) => string): string {
 }
 
 /** Serialise YAML nodes with sorted map keys, so key order does not matter. */
-function canonical(value: unknown): string {
-  const sort = (input: unknown): unknown => {
-    if (Array.isArray(input)) return input.map(sort)
-    if (input && typeof input === 'object') {
-      return Object.fromEntries(Object.entries(input as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([key, item]) => [key, sort(item)]))
-    }
-    return input
+function canonical(value: Record<string, unknown>): string {
+  const entries = Object.entries(value).map(([key, node]) => `${JSON.stringify(key)}:${canonicalNode(node)}`)
+  return `{${entries.sort().join(',')}}`
+}
+
+/**
+ * Serialise one YAML node with its map keys sorted. Walking the nodes
+ * directly is several times cheaper than converting them to JavaScript
+ * first; aliases, which only `toJSON` resolves, take that slower way.
+ */
+function canonicalNode(node: unknown): string {
+  if (node === undefined || node === null) return 'null'
+  if (isScalar(node)) return JSON.stringify(node.value ?? null) ?? 'null'
+  if (isSeq(node)) return `[${node.items.map(canonicalNode).join(',')}]`
+  if (isMap(node)) {
+    const entries = node.items.map((pair) => `${JSON.stringify(isScalar(pair.key) ? String(pair.key.value) : canonicalNode(pair.key))}:${canonicalNode(pair.value)}`)
+    return `{${entries.sort().join(',')}}`
   }
-  const plain = Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, node]) => [key, (node as { toJSON?: () => unknown } | null)?.toJSON?.() ?? node ?? null]),
-  )
-  return JSON.stringify(sort(plain))
+  return JSON.stringify(sortKeys((node as { toJSON?: () => unknown }).toJSON?.() ?? null)) ?? 'null'
+}
+
+function sortKeys(input: unknown): unknown {
+  if (Array.isArray(input)) return input.map(sortKeys)
+  if (input && typeof input === 'object') {
+    return Object.fromEntries(Object.entries(input as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, sortKeys(item)]))
+  }
+  return input
 }

@@ -11,12 +11,13 @@ import type { PartFile, PartResult, PartTask } from './part-task.js'
 const WORKER_KIND = 'sigma-gate/part'
 
 /**
- * Fewest rule files worth a thread of their own: a thread spends about as
- * long loading the program as compiling this many rules.
+ * Minimum number of rule files per part. Starting a thread and loading the
+ * program into it costs about as much as compiling this many rules (an
+ * estimate from the SigmaHQ corpus on a 2-core machine).
  */
 const MIN_FILES_PER_PART = 250
 
-/** The threads a run may use by default: one per core, at most 8. */
+/** Return the default number of threads for a run: one per core, at most 8. */
 export function defaultThreadCount(): number {
   return Math.max(1, Math.min(8, os.availableParallelism()))
 }
