@@ -226,20 +226,50 @@ function catalogIndex(): CatalogIndex {
   return cachedIndex
 }
 
+/**
+ * Build each lookup map on its first use, because most runs need only a few:
+ * rules tagged with techniques need no map of groups, software or campaigns.
+ */
 function buildIndex(data: CatalogFile): CatalogIndex {
+  const tactics = once(() => tacticMap(data.tactics))
+  const previousTactics = once(() => tacticMap(data.previousTactics))
+  const techniques = once(
+    () =>
+      new Map(
+        Object.entries(data.techniques).map(([id, entry]) => [
+          id,
+          toTechnique(id, entry),
+        ]),
+      ),
+  )
+  const groups = once(() => objectMap(data.groups))
+  const software = once(() => objectMap(data.software))
+  const campaigns = once(() => objectMap(data.campaigns))
   return {
-    tactics: tacticMap(data.tactics),
-    previousTactics: tacticMap(data.previousTactics),
-    techniques: new Map(
-      Object.entries(data.techniques).map(([id, entry]) => [
-        id,
-        toTechnique(id, entry),
-      ]),
-    ),
-    groups: objectMap(data.groups),
-    software: objectMap(data.software),
-    campaigns: objectMap(data.campaigns),
+    get tactics() {
+      return tactics()
+    },
+    get previousTactics() {
+      return previousTactics()
+    },
+    get techniques() {
+      return techniques()
+    },
+    get groups() {
+      return groups()
+    },
+    get software() {
+      return software()
+    },
+    get campaigns() {
+      return campaigns()
+    },
   }
+}
+
+function once<T>(build: () => T): () => T {
+  let value: T | undefined
+  return () => (value ??= build())
 }
 
 function tacticMap(entries: Record<string, TacticEntry>): Map<string, AttackTactic> {

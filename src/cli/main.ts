@@ -2,12 +2,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import path from 'node:path'
 import { compilePart, prepareRules, run } from '../engine.js'
-import { loadEventFile } from '../events/load-events.js'
 import { formatCheckList } from '../lint/checks.js'
 import type { Logger } from '../logger.js'
-import { formatJsonReport } from '../report/json-report.js'
-import { formatJunitReport } from '../report/junit-report.js'
-import { writeNavigatorLayer } from '../report/navigator-layer.js'
 import { reportFails, type FailOn, type Report, type Verb } from '../report/report.js'
 import { formatTextReport } from '../report/text-report.js'
 import { defaultThreadCount, isPartWorker, servePart } from '../parallel/worker-pool.js'
@@ -51,15 +47,19 @@ async function runVerb(verb: Verb, paths: string[], options: VerbOptions): Promi
     workers: { entry: new URL(import.meta.url), count: options.threads ?? defaultThreadCount() },
   })
   if (sharded) addShardDiagnostics(report, sharded.diagnostics)
-  if (options.navigator !== undefined) await writeNavigatorLayer(path.resolve(options.navigator), report)
-  const text = formatReport(report, options.format)
+  if (options.navigator !== undefined) {
+    const { writeNavigatorLayer } = await import('../report/navigator-layer.js')
+    await writeNavigatorLayer(path.resolve(options.navigator), report)
+  }
+  const text = await formatReport(report, options.format)
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   return reportFails(report, report.failOn ?? 'error') ? EXIT_FAILED : EXIT_CLEAN
 }
 
-function formatReport(report: Report, format: VerbOptions['format']): string {
-  if (format === 'json') return formatJsonReport(report)
-  if (format === 'junit') return formatJunitReport(report)
+/** Format the report. The JSON and JUnit writers load only when requested, which keeps start-up short. */
+async function formatReport(report: Report, format: VerbOptions['format']): Promise<string> {
+  if (format === 'json') return (await import('../report/json-report.js')).formatJsonReport(report)
+  if (format === 'junit') return (await import('../report/junit-report.js')).formatJunitReport(report)
   return formatTextReport(report, { color: process.stdout.isTTY === true })
 }
 
@@ -73,6 +73,7 @@ interface MatchOptions {
 async function runMatch(rulePaths: string[], options: MatchOptions): Promise<number> {
   const cwd = process.cwd()
   const prepared = await prepareRules(rulePaths, cwd)
+  const { loadEventFile } = await import('../events/load-events.js')
   const results: Record<string, unknown>[] = []
   const problems: string[] = prepared.diagnostics.map((d) => `${d.file ?? ''}: ${d.message}`)
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import type { ErrorObject, ValidateFunction } from 'ajv'
-import { Ajv } from 'ajv'
-import schema from '../../schemas/config.schema.json' with { type: 'json' }
+import type { ErrorObject } from 'ajv'
 import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
+import { validateBaseline } from '../generated/validate-baseline.js'
 import type { BaselineEntry } from './config.js'
 
 /** One finding to record in a baseline, with the rule it belongs to. */
@@ -35,14 +34,8 @@ export function formatBaseline(findings: readonly BaselineFinding[]): string {
   return `${JSON.stringify({ version: 1, findings: entries }, null, 2)}\n`
 }
 
-let validator: ValidateFunction | undefined
-
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile({
-    ...schema.definitions.baseline,
-    $schema: schema.$schema,
-  })
-  return validator(value) ? [] : (validator.errors ?? [])
+  return validateBaseline(value) ? [] : (validateBaseline.errors ?? [])
 }
 
 /** Read and validate a baseline file; problems become `config/baseline` findings in that file. */

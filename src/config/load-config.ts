@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { ErrorObject, ValidateFunction } from 'ajv'
-import { Ajv } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import type { Node } from 'yaml'
 import schema from '../../schemas/config.schema.json' with { type: 'json' }
 import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
+import { validateConfig } from '../generated/validate-config.js'
 import { checkIds } from '../lint/checks.js'
 import { closestName } from '../lint/closest-name.js'
 import { pointerSegments, resolvePointer } from '../lint/yaml-pointer.js'
@@ -21,11 +21,8 @@ const APP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$/
 /** Name of the configuration file, looked up in the repository root. */
 export const CONFIG_FILE = '.sigma-gate.yml'
 
-let validator: ValidateFunction | undefined
-
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema)
-  return validator(value) ? [] : (validator.errors ?? [])
+  return validateConfig(value) ? [] : (validateConfig.errors ?? [])
 }
 
 /**

@@ -4,8 +4,6 @@ import type { Diagnostic } from '../diagnostic.js'
 import { DEFAULT_LIMITS, limitDiagnostic, type Limits } from '../limits/limits.js'
 import { readBounded } from '../limits/read-bounded.js'
 import { unreadableFile } from './event-diagnostics.js'
-import { streamCsv } from './csv-events.js'
-import { streamEvtxFile } from './evtx-file.js'
 import type { EvtxReader, LoadedEvent } from './load-events.js'
 import {
   decodeText,
@@ -103,7 +101,8 @@ async function* streamAnyFormat(
       yield* streamXml(file)
       return
     case 'csv':
-      yield* streamCsv(file)
+      // The CSV and EVTX readers load on first use, so runs without such files start faster.
+      yield* (await import('./csv-events.js')).streamCsv(file)
       return
     case 'json-text':
     case 'utf16-text':
@@ -181,7 +180,7 @@ async function* readEvtx(
   readEvtxHook: EvtxReader | undefined,
 ): AsyncGenerator<EventItem> {
   if (readEvtxHook === undefined) {
-    yield* streamEvtxFile(file)
+    yield* (await import('./evtx-file.js')).streamEvtxFile(file)
     return
   }
   const { records, diagnostics } = await readEvtxHook(file)

@@ -1,8 +1,7 @@
-import type { ErrorObject, ValidateFunction } from 'ajv'
-import { Ajv } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import type { Node } from 'yaml'
-import schema from '../../schemas/rule.schema.json' with { type: 'json' }
 import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
+import { validateRule } from '../generated/validate-rule.js'
 import type { SigmaRule } from '../sigma/rule.js'
 import { spanOf } from '../sigma/yaml-document.js'
 import type { CheckInfo, RuleCheckGroup } from './check.js'
@@ -74,11 +73,8 @@ export const SCHEMA_CHECKS: CheckInfo[] = [
 
 const checkIds = SCHEMA_CHECKS.map((check) => check.id)
 
-let validator: ValidateFunction | undefined
-
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema)
-  return validator(value) ? [] : (validator.errors ?? [])
+  return validateRule(value) ? [] : (validateRule.errors ?? [])
 }
 
 /** Validate detection rules against schemas/rule.schema.json, at their lines. */

@@ -1,8 +1,8 @@
-import type { ErrorObject, ValidateFunction } from 'ajv'
-import { Ajv } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import schema from '../../schemas/fixtures.schema.json' with { type: 'json' }
 import type { Diagnostic, Span } from '../diagnostic.js'
 import { diagnosticAt } from '../diagnostic.js'
+import { validateFixtures } from '../generated/validate-fixtures.js'
 import { COUNT_KINDS } from './fixture-expectation.js'
 import type { PathSegment, YamlSource } from './fixture-yaml.js'
 
@@ -25,11 +25,8 @@ const EVENT_SOURCES = ['event', 'events', 'file']
 const EXPECT_HINT =
   'Use match, no-match, or one bound with a whole number such as { at-least: 1 }, { exactly: 2 } or { at-most: 3 }.'
 
-let validator: ValidateFunction | undefined
-
 function validateFixture(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true }).compile(schema)
-  return validator(value) ? [] : (validator.errors ?? [])
+  return validateFixtures(value) ? [] : (validateFixtures.errors ?? [])
 }
 
 /** Validate a fixture file's value against schemas/fixtures.schema.json. */

@@ -13,36 +13,10 @@ import type { VerifyEvent, VerifyInput, VerifyRule } from './verify-input.js'
 import { collectVerifyInput } from './verify-input.js'
 import type { CleanupStatus, RuleVerification, VerifyReport } from './verify-report.js'
 import { VERIFY_REPORT_VERSION } from './verify-report.js'
+import { DEFAULT_HEC_PORT, DEFAULT_VERIFY_INDEX, DEFAULT_VERIFY_SOURCETYPE, DEFAULT_VERIFY_TIMING, type VerifyTiming } from './verify-defaults.js'
 
-/** Time-outs and polling of a verify run, in milliseconds. */
-export interface VerifyTiming {
-  /** One HTTP request. */
-  requestTimeoutMs: number
-  /** From the last event sent until all of them are searchable. */
-  indexTimeoutMs: number
-  /** One search job, from creation to results. */
-  searchTimeoutMs: number
-  /** First wait between polls; it doubles up to `maxPollMs`. */
-  pollMs: number
-  maxPollMs: number
-  /** Largest HEC request body, in bytes. */
-  hecBatchBytes: number
-}
-
-export const DEFAULT_VERIFY_TIMING: VerifyTiming = {
-  requestTimeoutMs: 30_000,
-  indexTimeoutMs: 120_000,
-  searchTimeoutMs: 120_000,
-  pollMs: 500,
-  maxPollMs: 5_000,
-  // NOTE: older Splunk releases default HEC's max_content_length to 1 MB
-  // (an estimate, not checked for every release); half of that stays below.
-  hecBatchBytes: 512 * 1024,
-}
-
-export const DEFAULT_VERIFY_INDEX = 'sigma_gate'
-export const DEFAULT_VERIFY_SOURCETYPE = 'sigma-gate:sysmon'
-export const DEFAULT_HEC_PORT = '8088'
+// The defaults live apart so that the CLI can list them without loading this module.
+export { DEFAULT_HEC_PORT, DEFAULT_VERIFY_INDEX, DEFAULT_VERIFY_SOURCETYPE, DEFAULT_VERIFY_TIMING, type VerifyTiming }
 
 export interface VerifyOptions {
   paths: string[]

@@ -1,8 +1,7 @@
 import * as core from '@actions/core'
 import { neutralizeCommands } from '../action/core-logger.js'
 import type { Logger } from '../logger.js'
-import { DEFAULT_VERIFY_INDEX, runVerify } from './run-verify.js'
-import { formatVerifyMarkdown, formatVerifyText, verifyFails } from './verify-report.js'
+import { DEFAULT_VERIFY_INDEX } from './verify-defaults.js'
 import { countOf } from '../report/report-order.js'
 
 /**
@@ -26,6 +25,9 @@ export async function verifySplunkInAction(paths: string[], cwd: string, logger:
   }
 
   const hecUrl = core.getInput('splunk-hec-url')
+  // Loaded only when verify is on, so that a plain check starts faster.
+  const { runVerify } = await import('./run-verify.js')
+  const { formatVerifyMarkdown, formatVerifyText, verifyFails } = await import('./verify-report.js')
   const report = await runVerify({
     paths,
     cwd,

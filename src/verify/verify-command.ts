@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError, Option } from 'commander'
 import type { Logger } from '../logger.js'
-import { DEFAULT_VERIFY_INDEX, DEFAULT_VERIFY_SOURCETYPE, DEFAULT_VERIFY_TIMING, runVerify } from './run-verify.js'
-import { formatVerifyJson, formatVerifyText, verifyFails } from './verify-report.js'
+import { DEFAULT_VERIFY_INDEX, DEFAULT_VERIFY_SOURCETYPE, DEFAULT_VERIFY_TIMING } from './verify-defaults.js'
 
 /** Environment variable holding the Splunk authentication token for the REST API. */
 export const REST_TOKEN_VARIABLE = 'SPLUNK_TOKEN'
@@ -66,6 +65,9 @@ async function runVerifyCommand(paths: string[], options: VerifyCommandOptions, 
     return 2
   }
 
+  // Loaded here, so that other verbs do not load the HTTP client at start-up.
+  const { runVerify } = await import('./run-verify.js')
+  const { formatVerifyJson, formatVerifyText, verifyFails } = await import('./verify-report.js')
   const report = await runVerify({
     paths,
     cwd: io.cwd,
