@@ -6,7 +6,7 @@ import type { SigmaEvent } from '../src/events/event.js'
 import { parseEventText } from '../src/events/load-events.js'
 import type { Expr } from '../src/ir/expr.js'
 import { compileMatcher } from '../src/match/compile-matcher.js'
-import { buildLiteralAutomaton } from '../src/match/literal-automaton.js'
+import { buildLiteralScanner } from '../src/match/literal-scanner.js'
 import { buildRuleIndex, type IndexedRule } from '../src/match/rule-index.js'
 import { regexLiteral, requirementsOf, routeKeys } from '../src/match/rule-requirements.js'
 import { compileRuleText, hasShared, ruleWith, sharedRoot } from './helpers.js'
@@ -103,12 +103,18 @@ describe('regexLiteral', () => {
   })
 })
 
-describe('buildLiteralAutomaton', () => {
-  it('reports every occurrence, overlapping ones included', () => {
-    const automaton = buildLiteralAutomaton(['he', 'she', 'his', 'hers'])
+describe('buildLiteralScanner', () => {
+  it('reports every needle of the field and of field 0 that occurs, overlapping ones included', () => {
+    const scanner = buildLiteralScanner([
+      { field: 1, needle: 'ushers' },
+      { field: 1, needle: 'shers' },
+      { field: 2, needle: 'ushers' },
+      { field: 0, needle: 'hers' },
+      { field: 1, needle: 'he' },
+    ])
     const found: number[] = []
-    automaton.scan('ushers', (needle) => found.push(needle))
-    expect(found).toEqual([1, 0, 3])
+    scanner.scan('ushers', 1, (needle) => found.push(needle))
+    expect(found.sort()).toEqual([0, 1, 3, 4])
   })
 })
 

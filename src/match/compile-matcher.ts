@@ -32,7 +32,12 @@ export function compileMatcher(expr: Expr): EventPredicate {
     case 'keyword': {
       if (!expr.test.cased) {
         const matches = compileLowerWildcard(expr.test.parts)
-        return (event) => Object.keys(event).some((field) => lowerValues(event, field).some(matches))
+        return (event) => {
+          for (const field in event) {
+            for (const value of lowerValues(event, field)) if (matches(value)) return true
+          }
+          return false
+        }
       }
       const matches = compileWildcard(expr.test.parts, expr.test.cased)
       return (event) => Object.values(event).some((value) => anyValue(value, matches))
@@ -173,30 +178,69 @@ function anyValue(value: FieldValue | undefined, matches: (text: string) => bool
   return matches(String(value))
 }
 
-// The lower-cased values of each field of the event being matched, shared
-// by every test of every rule. Events are read-only once matching starts;
-// the last event is kept at hand because callers try many rules in a row.
-const lowerCache = new WeakMap<SigmaEvent, Map<string, string[]>>()
+// The lower-cased values of each field of the last event matched, shared by
+// every test of every rule: callers try many rules on one event in a row.
+// Events are read-only once matching starts. Field names get a slot each,
+// so a new event only bumps the epoch instead of allocating a map. Names
+// beyond MAX_SLOTS, from events with ever-new field names, share an
+// overflow map that each new event clears.
+const MAX_SLOTS = 4096
+const slots = new Map<string, number>()
+let slotEpoch = new Uint32Array(64)
+const slotValues: string[][] = []
+const overflow = new Map<string, string[]>()
 let lastEvent: SigmaEvent | undefined
-let lastFields = new Map<string, string[]>()
+let epoch = 0
 
 /**
  * Return the lower-cased text of each value of a field, empty when absent or
- * null; computed once per event and field.
+ * null; computed once per field of the last event asked about.
  */
 export function lowerValues(event: SigmaEvent, field: string): string[] {
-  if (event !== lastEvent) {
-    let fields = lowerCache.get(event)
-    if (!fields) lowerCache.set(event, (fields = new Map()))
-    lastEvent = event
-    lastFields = fields
+  if (event !== lastEvent) nextEvent(event)
+  const slot = slots.get(field) ?? addSlot(field)
+  if (slot < 0) return overflowValues(event, field)
+  if (slotEpoch[slot] === epoch) return slotValues[slot] as string[]
+
+  const values = lowerTexts(event[field])
+  slotEpoch[slot] = epoch
+  slotValues[slot] = values
+  return values
+}
+
+function nextEvent(event: SigmaEvent): void {
+  lastEvent = event
+  overflow.clear()
+  if (++epoch < 0xffffffff) return
+  epoch = 1
+  slotEpoch.fill(0)
+}
+
+function addSlot(field: string): number {
+  if (slots.size >= MAX_SLOTS) return -1
+  const slot = slots.size
+  slots.set(field, slot)
+  if (slot >= slotEpoch.length) {
+    const grown = new Uint32Array(slotEpoch.length * 2)
+    grown.set(slotEpoch)
+    slotEpoch = grown
   }
-  let values = lastFields.get(field)
+  return slot
+}
+
+function overflowValues(event: SigmaEvent, field: string): string[] {
+  let values = overflow.get(field)
   if (values === undefined) {
-    values = textValues(event[field]).map((text) => text.toLowerCase())
-    lastFields.set(field, values)
+    values = lowerTexts(event[field])
+    overflow.set(field, values)
   }
   return values
+}
+
+function lowerTexts(value: FieldValue | undefined): string[] {
+  if (value === undefined || value === null) return []
+  if (typeof value === 'string') return [value.toLowerCase()]
+  return textValues(value).map((text) => text.toLowerCase())
 }
 
 function textValues(value: FieldValue | undefined): string[] {

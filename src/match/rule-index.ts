@@ -36,7 +36,7 @@ interface Entry {
  * Compile rules into an index. Routing puts each rule in the bucket of every
  * route field value its IR requires, and a rule without such a condition in
  * every bucket. The prefilter derives literal needles from the IR and finds
- * them all in one Aho-Corasick pass per field. Both are necessary
+ * them all in one literal scan of each value. Both are necessary
  * conditions, so `matchAll` returns exactly the verdicts of the plain
  * closures.
  */
@@ -52,12 +52,14 @@ export function buildRuleIndex(rules: readonly IndexedRule[], options: RuleIndex
     routeField,
   )
 
-  const candidates = (event: SigmaEvent): Entry[] => filter(event).map((position) => entries[position] as Entry)
   return {
-    candidates: (event) => candidates(event).map((entry) => entry.id),
+    candidates: (event) => filter(event).map((position) => (entries[position] as Entry).id),
     matchAll: (event) => {
       const ids: string[] = []
-      for (const entry of candidates(event)) if (entry.predicate(event)) ids.push(entry.id)
+      for (const position of filter(event)) {
+        const entry = entries[position] as Entry
+        if (entry.predicate(event)) ids.push(entry.id)
+      }
       return ids
     },
   }

@@ -1,4 +1,5 @@
 import type { Expr, FieldExpr, PatternPart, ValueTest } from '../ir/expr.js'
+import { GRAM } from './literal-scanner.js'
 
 /**
  * One clause of a rule's necessary condition: on every event the rule
@@ -109,10 +110,20 @@ export function requirementsOf(expr: Expr, skip: ReadonlySet<string>): Clause[] 
   }
 }
 
-/** Keep the most selective clauses of an AND. */
+/**
+ * Keep the most selective clauses of an AND. A clause with a keyword
+ * needle shorter than GRAM (such as `:`) goes unless it is the best one:
+ * it holds on nearly every event, and scanning for it costs extra bitmap
+ * tests on every character of every field.
+ */
 export function strongestClauses(clauses: Clause[]): Clause[] {
   const scores = new Map(clauses.map((clause) => [clause, selectivity(clause)]))
-  return [...clauses].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number)).slice(0, MAX_CLAUSES)
+  const strongest = [...clauses].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number)).slice(0, MAX_CLAUSES)
+  return strongest.filter((clause, rank) => rank === 0 || !hasShortKeyword(clause))
+}
+
+function hasShortKeyword(clause: Clause): boolean {
+  return clause.some((atom) => atom.field === ANY_FIELD && atom.needle.length < GRAM)
 }
 
 /** An atom for a literal the value must contain, cut to its telling end; presence when empty. */

@@ -57,13 +57,15 @@ export function buildSplIndex(queries: readonly IndexedQuery[], options: SplInde
   })
   const filter = buildCandidateFilter(specs, field)
 
-  const candidates = (event: SplEvent): Entry[] => filter(event).map((position) => entries[position] as Entry)
   return {
     failures,
-    candidates: (event) => candidates(event).map((entry) => entry.id),
+    candidates: (event) => filter(event).map((position) => (entries[position] as Entry).id),
     matchAll: (event) => {
       const ids: string[] = []
-      for (const entry of candidates(event)) if (entry.predicate(event)) ids.push(entry.id)
+      for (const position of filter(event)) {
+        const entry = entries[position] as Entry
+        if (entry.predicate(event)) ids.push(entry.id)
+      }
       return ids
     },
   }
