@@ -21,7 +21,7 @@ import { checkFilterReferences, collectFilters, compileCorrelations, correlation
 import { toSplEvent } from './pipeline/spl-event.js'
 import { splunkPipeline, unmappedFields, type SplunkPipeline } from './pipeline/splunk-pipeline.js'
 import { applySysmonLogsource, skippedStatus, sysmonMapping } from './pipeline/sysmon.js'
-import { loadFixtureFile, type FixtureCase } from './regress/fixture-file.js'
+import { loadFixtureFile, type FixtureCase, type FixtureCases } from './regress/fixture-file.js'
 import { loadRegressionCases } from './regress/regression-cases.js'
 import { sweepBaseline } from './regress/baseline-sweep.js'
 import { checkFixturePolicy } from './regress/fixture-policy.js'
@@ -70,6 +70,8 @@ interface RunContext {
   filters?: SigmaFilter[]
   /** The parsed documents of each rule file, for checking fixture cases' `rule` keys. */
   documents?: ReadonlyMap<string, SigmaRule[]>
+  /** Fixture files already loaded in this batch, so a file with several documents is parsed once. */
+  fixtureFiles?: Map<string, Promise<FixtureCases>>
 }
 
 /** A rule after parsing, lowering and conversion, before its fixtures run. */
@@ -221,6 +223,7 @@ async function compileBatch(files: readonly PartFile[], task: PartTask, context:
   const diagnostics: Diagnostic[] = []
   if (task.verb === 'test' || task.verb === 'check') {
     context.documents = documentsByFile(entries)
+    context.fixtureFiles = new Map()
     for (const entry of entries) await runFixturesContained(entry, context)
     diagnostics.push(...(await runFixtureChecks(entries, context)))
   }
@@ -433,7 +436,7 @@ async function runFixtures(entry: CompiledRule, context: RunContext): Promise<vo
 
   const fixtureFile = fixtureFileFor(rule.file)
   if (isFile(fixtureFile)) {
-    const loaded = await loadFixtureFile(fixtureFile, { root: entry.root, limits: context.config.limits, stream: !correlation })
+    const loaded = await loadFixtureFileOnce(fixtureFile, entry.root, !correlation, context)
     if (!entry.referencedInFile) entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: relative(d.file ?? fixtureFile) })))
     const documents = context.documents?.get(rule.file) ?? [rule]
     // Only the file's first testable document reports, so a case is reported once.
@@ -454,6 +457,17 @@ async function runFixtures(entry: CompiledRule, context: RunContext): Promise<vo
     entry.report.diagnostics.push(...loaded.diagnostics.map((d) => (d.file ? { ...d, file: relative(d.file) } : d)))
     for (const fixtureCase of loaded.cases) await runCaseInto(entry, fixtureCase, enginesOf(), context)
   }
+}
+
+/** Load a fixture file, or return the load an earlier document of the same rule file started. */
+function loadFixtureFileOnce(file: string, root: string, stream: boolean, context: RunContext): Promise<FixtureCases> {
+  const key = `${stream ? 'stream' : 'whole'}:${root}:${file}`
+  let loaded = context.fixtureFiles?.get(key)
+  if (loaded === undefined) {
+    loaded = loadFixtureFile(file, { root, limits: context.config.limits, stream })
+    context.fixtureFiles?.set(key, loaded)
+  }
+  return loaded
 }
 
 /**
