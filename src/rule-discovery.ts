@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises'
+import { statSync } from 'node:fs'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
 import type { Diagnostic } from './diagnostic.js'
@@ -31,14 +31,17 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
 
   for (const requested of paths) {
     const absolute = path.resolve(cwd, requested)
-    const info = await stat(absolute).catch(() => undefined)
+    const info = statOrUndefined(absolute)
     if (!info) {
       diagnostics.push({ check: 'run/path-not-found', severity: 'error', message: `The path '${requested}' does not exist. Check the 'paths' you passed.`, file: requested, line: 1, column: 1 })
       continue
     }
     if (info.isFile()) {
       const root = isInside(absolute, cwd) ? cwd : path.dirname(absolute)
-      if (!files.has(absolute)) files.set(absolute, { path: absolute, root })
+      if (files.has(absolute)) continue
+      // A named file is always checked; its text only saves the engine a read.
+      const read = readRegularFileSync(absolute, DEFAULT_LIMITS.ruleFileBytes)
+      files.set(absolute, read?.ok ? { path: absolute, root, text: read.bytes.toString('utf8') } : { path: absolute, root })
       continue
     }
     const found = await glob(['**/*.yml', '**/*.yaml'], { cwd: absolute, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] })
@@ -62,6 +65,15 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
   }
   const sorted = [...files.values()].sort(byPath)
   return { files: sorted, diagnostics }
+}
+
+/** Stat synchronously: a run may name thousands of files, and each awaited stat is a thread-pool round trip. */
+function statOrUndefined(file: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(file)
+  } catch {
+    return undefined
+  }
 }
 
 function byPath(a: DiscoveredFile, b: DiscoveredFile): number {
