@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
+import { readRegularFileSync } from './limits/read-bounded.js'
 import type { DiscoveredFile } from './rule-discovery.js'
 import { looksLikeRuleFile } from './sigma/load-rule-file.js'
 import type { Located } from './sigma/rule.js'
@@ -33,7 +33,10 @@ export interface ScannedRule {
   names: string[]
   /** `rule` unless a document of the file is a correlation or a filter. */
   kinds: Set<'rule' | 'correlation' | 'filter'>
-  /** Rule ids or names a correlation or filter lists under `rules:`. */
+  /**
+   * Words of a correlation or filter file that may be rule ids or names. They
+   * include everything it lists under `rules:`; other files have none.
+   */
   references: string[]
   /** `regression_tests_path` values. */
   regressionPaths: string[]
@@ -76,7 +79,7 @@ export async function scanRuleTree(paths: readonly string[], cwd: string): Promi
 
     const fresh = files.map((entry) => path.resolve(entry)).sort().filter((file) => !seen.has(file))
     for (const file of fresh) seen.add(file)
-    const texts = await readAll(fresh)
+    const texts = readAll(fresh)
 
     fresh.forEach((file, index) => {
       const text = texts[index]
@@ -105,9 +108,8 @@ export function scanRuleText(file: string, root: string, text: string): ScannedR
     tags: [],
   }
   const lines = text.split(/\r?\n/)
-  let inRules: number | undefined
   lines.forEach((line, index) => {
-    const top = /^(id|name|correlation|filter|regression_tests_path):\s*(.*)$/.exec(line)
+    const top = /^(?:\?[ \t]*)?["']?(id|name|correlation|filter|regression_tests_path)["']?\s*(?::\s*(.*))?$/.exec(line)
     const key = top?.[1]
     const value = unquote(top?.[2] ?? '')
     if (key === 'id' && value !== '') scanned.ids.push({ value, line: index + 1 })
@@ -117,10 +119,9 @@ export function scanRuleText(file: string, root: string, text: string): ScannedR
 
     const tag = /^\s*-\s*['"]?(attack\.t\d{4}(?:\.\d{3})?)['"]?\s*$/i.exec(line)
     if (tag?.[1] !== undefined) scanned.tags.push(tag[1].toLowerCase())
-
-    inRules = scanReferences(line, inRules, scanned.references)
   })
   if (scanned.kinds.size === 0) scanned.kinds.add('rule')
+  else scanned.references = possibleReferences(lines)
   return scanned
 }
 
@@ -255,24 +256,25 @@ function fixtureEventFiles(fixture: string, text: string): string[] {
  * `- item` lines indented deeper than the key. Returns the key's indent while
  * inside the list.
  */
-function scanReferences(line: string, inRules: number | undefined, references: string[]): number | undefined {
-  const key = /^(\s+)rules:\s*(.*)$/.exec(line)
-  if (key !== null) {
-    const inline = unquote(key[2] ?? '')
-    if (inline.startsWith('[')) {
-      for (const item of inline.slice(1, -1).split(',')) references.push(unquote(item.trim()))
-    } else if (inline !== '') references.push(inline)
-    return inline === '' ? (key[1] ?? '').length : undefined
+/**
+ * Return every word and every line value of a correlation or filter file
+ * that could name a rule. A `rules:` list has too many YAML spellings
+ * (comments, flow lists over several lines, quoted or explicit keys,
+ * anchors) for a line scan to read exactly. A missed reference would check
+ * a correlation apart from its rules, while an extra word only joins files
+ * that did not need joining.
+ */
+function possibleReferences(lines: readonly string[]): string[] {
+  const found = new Set<string>()
+  for (const line of lines) {
+    for (const word of line.split(/[\s,[\]{}"'&*!|>]+/)) {
+      const bare = word.replace(/^-+|:+$/g, '')
+      if (bare !== '') found.add(bare)
+    }
+    const value = /^\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s+)?(.+?)\s*$/.exec(line)?.[1]
+    if (value !== undefined) found.add(unquote(value))
   }
-
-  if (inRules === undefined || line.trim() === '') return inRules
-  const item = /^(\s*)-\s*(.+?)\s*$/.exec(line)
-  if (item !== null && (item[1] ?? '').length >= inRules) {
-    references.push(unquote(item[2] ?? ''))
-    return inRules
-  }
-
-  return undefined
+  return [...found]
 }
 
 function unquote(value: string): string {
@@ -280,21 +282,18 @@ function unquote(value: string): string {
   return trimmed.replace(/^(['"])(.*)\1$/, '$2')
 }
 
-/** Files read at once; enough to keep the disk busy without running out of handles. */
-const READ_CONCURRENCY = 64
+/** Largest file the tree scan reads; a larger rule or fixture file is left to the run, which reports it. */
+const SCAN_FILE_BYTES = 16 * 1024 * 1024
 
-/** Read files as UTF-8 with bounded concurrency; unreadable ones give undefined. */
-async function readAll(files: readonly string[]): Promise<Array<string | undefined>> {
-  const texts: Array<string | undefined> = new Array(files.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < files.length; index = next++) {
-      texts[index] = await readFile(files[index] as string, 'utf8').catch(() => undefined)
-    }
-  }
-
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker))
-  return texts
+/**
+ * Read files as UTF-8, synchronously, because a tree contains thousands of
+ * small files. Unreadable ones, named pipes among them, give undefined.
+ */
+function readAll(files: readonly string[]): Array<string | undefined> {
+  return files.map((file) => {
+    const read = readRegularFileSync(file, SCAN_FILE_BYTES)
+    return read?.ok ? read.bytes.toString('utf8') : undefined
+  })
 }
 
 /** The root the engine's discovery gives a rule file passed by itself. */

@@ -17,7 +17,7 @@ import { runFactsOf, type RunFacts } from './lint/run-checks.js'
 import { silentLogger, type Logger } from './logger.js'
 import { compileMatcher } from './match/compile-matcher.js'
 import { createExplainer, type Explainer } from './match/explain.js'
-import { checkFilterReferences, collectFilters, compileCorrelations, correlationEngines, filterRule, mayHoldFilter, readCorrelationDocument, type CompiledCorrelation } from './meta-documents.js'
+import { checkFilterReferences, collectFilters, compileCorrelations, correlationEngines, filterRule, mayHoldFilter, mayHoldMetaDocument, readCorrelationDocument, type CompiledCorrelation } from './meta-documents.js'
 import { toSplEvent } from './pipeline/spl-event.js'
 import { splunkPipeline, unmappedFields, type SplunkPipeline } from './pipeline/splunk-pipeline.js'
 import { applySysmonLogsource, skippedStatus, sysmonMapping } from './pipeline/sysmon.js'
@@ -116,7 +116,7 @@ export async function run(options: RunOptions): Promise<Report> {
     verb: options.verb,
     cwd: options.cwd,
     ...(configFile ? { configFile } : {}),
-    files: files.map((file, index) => ({ index, group: index, path: file.path, root: file.root, ...(file.text !== undefined ? { text: file.text } : {}) })),
+    files: files.map((file, index) => ({ index, path: file.path, root: file.root, ...(file.text !== undefined ? { text: file.text } : {}) })),
     filterFiles: filterFilesOf(files, context, options.only),
     collectOutputs: options.outDir !== undefined && (options.verb === 'convert' || options.verb === 'check'),
   }
@@ -161,9 +161,9 @@ function emptyReport(failOn: FailOn): Report {
 async function runParts(task: PartTask, context: RunContext, options: RunOptions, logger: Logger): Promise<PartResult[]> {
   const workers = options.workers
   const count = workers && !options.only ? partCount(task.files.length, workers.count, workers.minFilesPerPart) : 1
+  if (!workers || count <= 1) return [await compilePart(task, context)]
   const [own, ...others] = planParts(task, count)
-  if (!own) return []
-  if (!workers || others.length === 0) return [await compilePart(own, context)]
+  if (!own || others.length === 0) return [await compilePart(task, context)]
 
   logger.info(`Checking ${task.files.length} rule files in ${others.length + 1} threads`)
   const pending = others.map((part) =>
@@ -173,7 +173,25 @@ async function runParts(task: PartTask, context: RunContext, options: RunOptions
     }),
   )
   const first = await compilePart(own, context)
-  return [first, ...(await Promise.all(pending))]
+  const results = [first, ...(await Promise.all(pending))]
+  if (!mayHaveSplitReferences(task, results)) return results
+
+  logger.info('A correlation or filter may name a rule that another thread checked, so the run was repeated on one thread.')
+  return [await compilePart(task, context)]
+}
+
+/**
+ * Tell whether a split run may differ from a single-thread one. The text
+ * scan that keeps correlations and filters with their rules can miss a rule
+ * spelled in an unusual way. The correlation or filter then reports the rule
+ * as unknown, or picks another rule of the same id or name.
+ */
+function mayHaveSplitReferences(task: PartTask, results: readonly PartResult[]): boolean {
+  if (!task.files.some((file) => file.text !== undefined && mayHoldMetaDocument(file.text))) return false
+  const rules = results.flatMap((result) => result.rules)
+  const unresolved = rules.some((rule) => rule.report.diagnostics.some((d) => d.check === 'correlation/unknown-rule' || d.check === 'filter/unknown-rule'))
+  const keys = rules.flatMap((rule) => [rule.facts?.id?.value, rule.facts?.name?.value].filter((key) => key !== undefined).map((key) => key.toLowerCase()))
+  return unresolved || new Set(keys).size < keys.length
 }
 
 /** Compile, lint and convert the rule files of one part, and run their fixtures. */
@@ -182,27 +200,19 @@ export async function compilePart(task: PartTask, known?: RunContext): Promise<P
   context.filters = await collectFilters(task.filterFiles)
   const rules: FinishedRule[] = []
   const diagnostics: Diagnostic[] = []
-  // A baseline sweep reads the event directory once for all rules; otherwise
-  // each group of files is done and dropped before the next, which keeps the
-  // parsed YAML of a large run out of memory.
-  const batches = context.config.baselineEvents ? [task.files] : groupsOf(task.files)
+  // Without correlations and filters each file is done and dropped before
+  // the next, which keeps the parsed YAML of a large run out of memory. They
+  // resolve their rules among the documents of their batch, and a baseline
+  // sweep reads the event directory once for all rules, so then the part is
+  // one batch.
+  const whole = context.config.baselineEvents !== undefined || task.files.some((file) => file.text !== undefined && mayHoldMetaDocument(file.text))
+  const batches = whole ? [task.files] : task.files.map((file) => [file])
   for (const batch of batches) {
     const done = await compileBatch(batch, task, context)
     rules.push(...done.rules)
     diagnostics.push(...done.diagnostics)
   }
   return { rules, diagnostics }
-}
-
-/** The part's files by group, in the order of each group's first file. */
-function groupsOf(files: readonly PartFile[]): PartFile[][] {
-  const groups = new Map<number, PartFile[]>()
-  for (const file of files) {
-    const group = groups.get(file.group)
-    if (group) group.push(file)
-    else groups.set(file.group, [file])
-  }
-  return [...groups.values()]
 }
 
 /** Compile files that only depend on each other, run their fixtures, and keep the plain results. */
@@ -242,7 +252,7 @@ async function compileBatch(files: readonly PartFile[], task: PartTask, context:
   return { rules: finished, diagnostics }
 }
 
-/** The context of a part that runs in a worker thread: the same configuration, read again. */
+/** Build the context of a part that runs in a worker thread, reading the configuration again. */
 async function partContext(task: PartTask): Promise<RunContext> {
   const { config } = await loadConfig(task.cwd, task.configFile)
   const relative = (file: string): string => toPosix(path.relative(task.cwd, file) || '.')
@@ -261,11 +271,12 @@ async function selectRuleFiles(paths: string[], cwd: string, context: RunContext
   return files
 }
 
-/** The files whose filter documents apply in this run. */
+/** Return the files whose filter documents apply in this run. */
 function filterFilesOf(files: readonly DiscoveredFile[], context: RunContext, only?: RuleSelection): { path: string; text?: string }[] {
   const named = only?.filterFiles?.filter((file) => !isExcluded(context.relative(file), context.config))
   if (named) return named.map((file) => ({ path: file }))
-  return files.flatMap((file) => (file.text === undefined ? [{ path: file.path }] : mayHoldFilter(file.text) ? [{ path: file.path, text: file.text }] : []))
+  // A file without text could not be read or is too large, so it has no usable filter.
+  return files.flatMap((file) => (file.text !== undefined && mayHoldFilter(file.text) ? [{ path: file.path, text: file.text }] : []))
 }
 
 /** Add the findings that compare rules with each other, where the single-threaded order had them. */
@@ -562,7 +573,7 @@ function isFile(file: string): boolean {
   }
 }
 
-/** The rule as it goes into the outputs; undefined when it did not convert or its status leaves it out. */
+/** Return the rule as it goes into the outputs, or undefined when it did not convert or its status leaves it out. */
 function outputRule(entry: CompiledRule): OutputRule | undefined {
   if (!entry.spl || !entry.rule || !entry.expr || entry.skipped) return undefined
   const relativeToRoot = toPosix(path.relative(entry.root, entry.rule.file)).replace(/\.ya?ml$/i, '')

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { convertCorrelationToSpl, type CorrelationTarget } from './backends/splunk/correlation-spl.js'
 import type { SplunkScope } from './backends/splunk/index.js'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
+import { DEFAULT_LIMITS } from './limits/limits.js'
+import { readTextForScan } from './limits/read-bounded.js'
 import type { CorrelationPlan, GroupField } from './ir/correlation-plan.js'
 import { or, type Expr } from './ir/expr.js'
 import { compileCorrelation, type TimedEvent } from './match/correlation-matcher.js'
@@ -46,18 +47,27 @@ export interface CompiledCorrelation {
   missingReason?: string
 }
 
-const FILTER_KEY = /^filter\s*:/m
+/** A top-level `filter` key, also quoted or as an explicit key (`? filter`). */
+const FILTER_KEY = /^(?:\?[ \t]*)?["']?filter["']?[ \t]*(?::|$)/m
 
-/** Tell from a file's text whether it may hold a filter document: it has a top-level `filter` key. */
+/** A top-level `correlation` or `filter` key, spelled as `FILTER_KEY` allows. */
+const META_DOCUMENT_KEY = /^(?:\?[ \t]*)?["']?(?:correlation|filter)["']?[ \t]*(?::|$)/m
+
+/** Tell from a file's text whether it may hold a filter document. */
 export function mayHoldFilter(text: string): boolean {
   return FILTER_KEY.test(text)
+}
+
+/** Tell from a file's text whether it may hold a correlation or filter document. */
+export function mayHoldMetaDocument(text: string): boolean {
+  return META_DOCUMENT_KEY.test(text)
 }
 
 /** Read the filter documents of every rule file in the run. Their diagnostics are reported when the document itself is compiled. */
 export async function collectFilters(files: readonly { path: string; text?: string }[]): Promise<SigmaFilter[]> {
   const filters: SigmaFilter[] = []
   for (const file of files) {
-    const text = file.text ?? (await readFile(file.path, 'utf8').catch(() => ''))
+    const text = file.text ?? readTextForScan(file.path, DEFAULT_LIMITS.ruleFileBytes)
     if (!FILTER_KEY.test(text)) continue
     for (const { rule } of parseRuleFile(file.path, text).rules) {
       if (rule.kind !== 'filter') continue

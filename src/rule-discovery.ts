@@ -36,7 +36,7 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
       diagnostics.push({ check: 'run/path-not-found', severity: 'error', message: `The path '${requested}' does not exist. Check the 'paths' you passed.`, file: requested, line: 1, column: 1 })
       continue
     }
-    if (info.isFile()) {
+    if (!info.isDirectory()) {
       const root = isInside(absolute, cwd) ? cwd : path.dirname(absolute)
       if (files.has(absolute)) continue
       // A named file is always checked; its text only saves the engine a read.
@@ -48,10 +48,10 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
     for (const file of found.sort()) {
       const resolved = path.resolve(file)
       if (isSidecarFile(resolved) || files.has(resolved)) continue
-      // A file over the size limit is kept unread, so the engine reports it as limits/file-size.
       const read = readRegularFileSync(resolved, DEFAULT_LIMITS.ruleFileBytes) ?? (await readBounded(resolved, DEFAULT_LIMITS.ruleFileBytes))
+      // A file that cannot be read, or is over the size limit, is kept unread, so the engine reports it.
       if (!read.ok) {
-        if (read.reason === 'too-large') files.set(resolved, { path: resolved, root: absolute })
+        files.set(resolved, { path: resolved, root: absolute })
         continue
       }
       const text = read.bytes.toString('utf8')

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { RuleSelection, ScannedRule } from './changed-rules.js'
 import { scanRuleText } from './changed-rules.js'
 import type { Diagnostic } from './diagnostic.js'
 import type { Report } from './report/report.js'
+import { DEFAULT_LIMITS } from './limits/limits.js'
+import { readTextForScan } from './limits/read-bounded.js'
 import { discoverRuleFiles } from './rule-discovery.js'
 
 /** One part of a run split across runners: part `index` (1-based) of `count`. */
@@ -57,7 +58,7 @@ export function shardOf(relativePath: string, count: number): number {
 export async function selectShard(paths: string[], cwd: string, shard: Shard): Promise<{ selection: RuleSelection; diagnostics: Diagnostic[] }> {
   const discovery = await discoverRuleFiles(paths, cwd)
   const scanned: ScannedRule[] = []
-  for (const file of discovery.files) scanned.push(scanRuleText(file.path, file.root, await readFile(file.path, 'utf8').catch(() => '')))
+  for (const file of discovery.files) scanned.push(scanRuleText(file.path, file.root, file.text ?? readTextForScan(file.path, DEFAULT_LIMITS.ruleFileBytes)))
   const groups = shardGroups(scanned, cwd)
   const inShard = (file: string): boolean => shardOf(groups.get(file) ?? path.relative(cwd, file), shard.count) === shard.index
   const files = discovery.files.filter((file) => inShard(file.path))

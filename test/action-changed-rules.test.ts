@@ -30,8 +30,32 @@ describe('selectChangedRules', () => {
     expect(base?.names).toEqual(['base_rule'])
     expect(base?.tags).toEqual(['attack.t1059.001'])
     expect([...(corr?.kinds ?? [])]).toEqual(['correlation'])
-    expect(corr?.references).toEqual(['base_rule'])
-    expect(filter?.references).toEqual(['44444444-4444-4444-8444-444444444444'])
+    expect(corr?.references).toContain('base_rule')
+    expect(filter?.references).toContain('44444444-4444-4444-8444-444444444444')
+    expect(base?.references).toEqual([])
+  })
+
+  test('scan finds references in every spelling of a rules list', () => {
+    const spellings = [
+      'correlation:\n    rules:\n        # the host rule first\n        - far_a\n        - far_b\n',
+      'correlation:\n    rules: [far_a,\n        far_b]\n',
+      'correlation:\n    "rules":\n        - "far_a"\n        - \'far_b\'\n',
+      'correlation:\n    ? rules\n    : - far_a\n      - far_b\n',
+      'correlation:\n    rules:\n        - &first far_a\n        - far_b  # second\n',
+      'filter:\n    rules:\n        - far_a\n        - far_b\n',
+    ]
+    for (const spelling of spellings) {
+      const scanned = scanRuleText(at('corr.yml'), root, `title: Corr\n${spelling}`)
+      expect([spelling, scanned.references.includes('far_a') && scanned.references.includes('far_b')]).toEqual([spelling, true])
+    }
+  })
+
+  test('scan reads quoted top-level keys', () => {
+    const scanned = scanRuleText(at('quoted.yml'), root, '"title": Quoted\n"id": 66666666-6666-4666-8666-666666666666\n"name": quoted_rule\n\'correlation\':\n    rules: [x]\n')
+
+    expect(scanned.ids).toEqual([{ value: '66666666-6666-4666-8666-666666666666', line: 2 }])
+    expect(scanned.names).toEqual(['quoted_rule'])
+    expect([...scanned.kinds]).toEqual(['correlation'])
   })
 
   test('a changed rule brings its correlation', () => {

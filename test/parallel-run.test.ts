@@ -52,7 +52,7 @@ describe('planParts', () => {
     return file
   }
 
-  it('keeps a correlation with the rule files it names, and numbers groups in file order', () => {
+  it('keeps a correlation with the rule files it names', () => {
     const base = ruleWith("    selection:\n        Image|endswith: '\\b.exe'\n    condition: selection")
     const files = [
       write('a_correlation.yml', 'title: Many b\nname: many_b\ncorrelation:\n    type: event_count\n    rules:\n        - b_rule\n    group-by:\n        - Computer\n    timespan: 5m\n    condition:\n        gte: 3\n'),
@@ -60,14 +60,14 @@ describe('planParts', () => {
       write('c_rule.yml', base.replace(/^title: .*$/m, 'title: B\nname: b_rule')),
       write('d_other.yml', base.replace(/^title: .*$/m, 'title: D')),
     ]
-    const task: PartTask = { verb: 'check', cwd: tree, files: files.map((file, index) => ({ index, group: index, path: file, root: tree })), filterFiles: [], collectOutputs: false }
+    const task: PartTask = { verb: 'check', cwd: tree, files: files.map((file, index) => ({ index, path: file, root: tree })), filterFiles: [], collectOutputs: false }
 
     const parts = planParts(task, 2)
 
-    const layout = parts.map((part) => part.files.map((file) => [path.basename(file.path), file.group]))
+    const layout = parts.map((part) => part.files.map((file) => path.basename(file.path)))
     expect(layout).toEqual([
-      [['a_correlation.yml', 0], ['c_rule.yml', 0]],
-      [['b_other.yml', 1], ['d_other.yml', 2]],
+      ['a_correlation.yml', 'c_rule.yml'],
+      ['b_other.yml', 'd_other.yml'],
     ])
   })
 })
@@ -99,6 +99,39 @@ describe('a run split across worker threads', () => {
     } finally {
       rmSync(tree, { recursive: true, force: true })
     }
+  })
+
+  it('repeats on one thread when a correlation misses its rule', async () => {
+    const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-split-'))
+    try {
+      mkdirSync(path.join(tree, 'rules'))
+      const correlation = 'title: Many X\nid: 0b0b0b0b-0000-4000-8000-000000000001\ncorrelation:\n    type: event_count\n    rules:\n        - far_rule\n    group-by:\n        - Computer\n    timespan: 5m\n    condition:\n        gte: 2\n'
+      writeFileSync(path.join(tree, 'rules', 'a_correlation.yml'), correlation)
+      for (const name of ['b', 'c', 'd', 'e']) writeFileSync(path.join(tree, 'rules', `${name}.yml`), ruleWith(`    selection:\n        Image|endswith: '\\${name}.exe'\n    condition: selection`).replace(/^id: .*$/m, `id: 0b0b0b0b-0000-4000-8000-00000000000${name.charCodeAt(0) - 96}`).replace(/^title: .*$/m, `title: Rule ${name}`))
+      // A flow-style document: the text scan finds no name in it, so nothing keeps it with the correlation.
+      writeFileSync(path.join(tree, 'rules', 'z_far.yml'), "{title: Far, name: far_rule, logsource: {category: process_creation, product: windows}, detection: {selection: {Image|endswith: '\\far.exe'}, condition: selection}}\n")
+
+      const { single, split, lines } = await bothWays({ verb: 'lint', paths: ['rules'], cwd: tree }, 2)
+
+      expect(lines).toContain('info: A correlation or filter may name a rule that another thread checked, so the run was repeated on one thread.')
+      expect(split).toEqual(single)
+      const unknown = (single as { rules: { diagnostics: { check: string }[] }[] }).rules.flatMap((entry) => entry.diagnostics).filter((d) => d.check === 'correlation/unknown-rule')
+      expect(unknown).toEqual([])
+    } finally {
+      rmSync(tree, { recursive: true, force: true })
+    }
+  })
+
+  it('checks on the main thread when a worker thread cannot start', async () => {
+    const single = await run({ verb: 'lint', paths: ['rules'], cwd: repoRoot })
+    const logger = recordingLogger()
+
+    const split = await run({ verb: 'lint', paths: ['rules'], cwd: repoRoot, logger, workers: { entry: 'not-an-absolute-path.js', count: 2, minFilesPerPart: 1 } })
+
+    expect(split).toEqual(single)
+    const warnings = logger.lines.filter((line) => line.startsWith('warning:'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^warning: A worker thread failed \(.+\), so its \d+ rule files were checked on the main thread\.$/)
   })
 
   it.skipIf(!hasShared)('gives the SigmaHQ threat-hunting rules and the regression cases the single-thread report', async () => {

@@ -124,8 +124,8 @@ function parseShardOption(value: string): Shard {
 }
 
 function parseThreads(value: string): number {
-  const threads = Number(value)
-  if (Number.isInteger(threads) && threads >= 1 && threads <= 64) return threads
+  const threads = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (threads >= 1 && threads <= 64) return threads
   throw new InvalidArgumentError(`'${value}' is not a thread count. Use a whole number from 1 to 64; 1 runs everything on one thread.`)
 }
 

@@ -49,8 +49,9 @@ export async function readBounded(file: string, maxBytes: number): Promise<Bound
 }
 
 /**
- * Read a regular file synchronously within `maxBytes`, or return undefined
- * for anything else (a pipe, a device), which `readBounded` then reads. Rule
+ * Read a regular file synchronously within `maxBytes`. A named pipe or a
+ * socket is unreadable here, because a read could wait for a writer
+ * forever. For a device it returns undefined, and `readBounded` reads it. Rule
  * files are small and many, and a synchronous read spares them the round
  * trip through the thread pool that each awaited step of `readBounded` costs. The file is opened non-blocking, so opening a named pipe
  * without a writer does not stall the run.
@@ -64,6 +65,7 @@ export function readRegularFileSync(file: string, maxBytes: number): BoundedRead
   }
   try {
     const info = fstatSync(descriptor)
+    if (info.isFIFO() || info.isSocket()) return { ok: false, reason: 'unreadable', message: 'it is a named pipe or a socket, not a regular file' }
     if (!info.isFile()) return undefined
     if (info.size > maxBytes) return { ok: false, reason: 'too-large', maxBytes }
     // One byte more than the reported size shows whether the file grew.
@@ -86,4 +88,14 @@ export function readRegularFileSync(file: string, maxBytes: number): BoundedRead
   } finally {
     closeSync(descriptor)
   }
+}
+
+/**
+ * Return a file's text for a text scan, or an empty string when it is not a
+ * readable regular file within `maxBytes`: the run reports such a file when
+ * it compiles it.
+ */
+export function readTextForScan(file: string, maxBytes: number): string {
+  const read = readRegularFileSync(file, maxBytes)
+  return read?.ok ? read.bytes.toString('utf8') : ''
 }

@@ -23,8 +23,6 @@ export interface PartTask {
 export interface PartFile {
   /** Position of the file in the run's sorted file list. */
   index: number
-  /** Files of one group must be compiled together: a correlation or filter and the rules it names. */
-  group: number
   path: string
   root: string
   /** The text discovery already read, so the part does not read it again. */

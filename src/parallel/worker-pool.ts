@@ -2,8 +2,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { scanRuleText } from '../changed-rules.js'
-import { readRegularFileSync } from '../limits/read-bounded.js'
+import { readTextForScan } from '../limits/read-bounded.js'
 import { DEFAULT_LIMITS } from '../limits/limits.js'
+import { mayHoldMetaDocument } from '../meta-documents.js'
 import { shardGroups } from '../shard.js'
 import type { PartFile, PartResult, PartTask } from './part-task.js'
 
@@ -28,17 +29,16 @@ export function partCount(files: number, threads: number, minFilesPerPart = MIN_
 }
 
 /**
- * Split a task into `count` parts of about equal size, and number each
- * file's group. Files that must be checked together (a correlation or
- * filter and the files defining the rules it names, as for `--shard`) share
- * a group and a part, so every part gives the verdicts a single run gives.
+ * Split a task into `count` parts of about equal size. Files that must be
+ * checked together (a correlation or filter and the files defining the
+ * rules it names, found by the text scan of `--shard`) stay in one part.
  */
 export function planParts(task: PartTask, count: number): PartTask[] {
   const groups = groupFiles(task)
   const parts = Array.from({ length: Math.max(1, count) }, () => ({ files: [] as PartFile[], size: 0 }))
-  groups.forEach((group, number) => {
+  groups.forEach((group) => {
     const smallest = parts.reduce((best, part) => (part.size < best.size ? part : best))
-    smallest.files.push(...group.map((file) => ({ ...file, group: number })))
+    smallest.files.push(...group)
     smallest.size += group.reduce((sum, file) => sum + sizeOf(file), 0)
   })
   return parts
@@ -48,9 +48,9 @@ export function planParts(task: PartTask, count: number): PartTask[] {
 
 /** Group the task's files, in the order of each group's first file. */
 function groupFiles(task: PartTask): PartFile[][] {
-  const texts = task.files.map((file) => file.text ?? readText(file.path))
+  const texts = task.files.map((file) => file.text ?? readTextForScan(file.path, DEFAULT_LIMITS.ruleFileBytes))
   // Only correlations and filters tie files together; most runs have none.
-  if (!texts.some((text) => /^(correlation|filter)\s*:/m.test(text))) return task.files.map((file) => [file])
+  if (!texts.some(mayHoldMetaDocument)) return task.files.map((file) => [file])
 
   const scanned = task.files.map((file, position) => scanRuleText(file.path, file.root, texts[position] as string))
   const keyOf = shardGroups(scanned, task.cwd)
@@ -62,11 +62,6 @@ function groupFiles(task: PartTask): PartFile[][] {
     else groups.set(key, [file])
   }
   return [...groups.values()]
-}
-
-function readText(file: string): string {
-  const read = readRegularFileSync(file, DEFAULT_LIMITS.ruleFileBytes)
-  return read?.ok ? read.bytes.toString('utf8') : ''
 }
 
 /** Weigh a file by its length, which the parsing cost follows. */
@@ -92,7 +87,13 @@ export function runInWorker(entry: string | URL, task: PartTask): Promise<PartRe
   const key = String(entry)
   const pool = idle.get(key) ?? []
   idle.set(key, pool)
-  const part = pool.pop() ?? startWorker(entry)
+  let part: PartWorker
+  try {
+    part = pool.pop() ?? startWorker(entry)
+  } catch (error) {
+    // The thread could not start, e.g. at the process limit (EAGAIN).
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
   return new Promise<PartResult>((resolve, reject) => {
     const settle = (): void => {
       part.worker.off('message', onMessage)
