@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isMap, isScalar } from 'yaml'
 import { parseTag } from '../../attack/parse-tag.js'
@@ -112,13 +112,20 @@ export function buildSplunkOutputs(rules: readonly OutputRule[], config: Config)
   return files
 }
 
-/** Write the outputs under `outDir`, creating folders as needed. */
+/**
+ * Write the outputs under `outDir`, creating folders as needed. The writes
+ * are synchronous: a run writes one small file per rule, and each awaited
+ * write would be a round trip through the thread pool.
+ */
 export async function writeSplunkOutputs(rules: readonly OutputRule[], outDir: string, config: Config): Promise<void> {
   const files = buildSplunkOutputs(rules, config)
+  const made = new Set<string>()
   for (const [relative, content] of files) {
     const target = path.join(outDir, ...relative.split('/'))
-    await mkdir(path.dirname(target), { recursive: true })
-    await writeFile(target, content)
+    const folder = path.dirname(target)
+    if (!made.has(folder)) mkdirSync(folder, { recursive: true })
+    made.add(folder)
+    writeFileSync(target, content)
   }
 }
 
