@@ -3,7 +3,7 @@ import type { Node } from 'yaml'
 import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
 import { validateRule } from '../generated/validate-rule.js'
 import type { SigmaRule } from '../sigma/rule.js'
-import { spanOf } from '../sigma/yaml-document.js'
+import { plainValue, spanOf } from '../sigma/yaml-document.js'
 import type { CheckInfo, RuleCheckGroup } from './check.js'
 import { pointerSegments, resolvePointer } from './yaml-pointer.js'
 
@@ -82,7 +82,7 @@ export const schemaCheckGroup: RuleCheckGroup = {
   ids: checkIds,
   run(rule: SigmaRule): Diagnostic[] {
     if (rule.kind !== 'rule') return []
-    const errors = validate(rule.map.toJSON()).filter(isReportable)
+    const errors = validate(plainValue(rule.map) ?? rule.map.toJSON()).filter(isReportable)
     return errors.map((error) => schemaDiagnostic(rule, error))
   },
 }

@@ -97,3 +97,37 @@ export function spanOf(node: Node | null | undefined, lineCounter: LineCounter):
 }
 
 export { isMap, isScalar, isSeq }
+
+/**
+ * Convert a YAML node to plain data, as `toJSON` does for the maps, lists
+ * and scalars of a rule. Walking the nodes directly costs a fraction of
+ * `toJSON`, which matters once per rule in a large run. Returns undefined
+ * for a node this walk does not convert (an alias, a complex key), so the
+ * caller can fall back to `toJSON`.
+ */
+export function plainValue(node: unknown): unknown {
+  if (node === null || node === undefined) return null
+  if (isScalar(node)) return node.value
+  if (isSeq(node)) {
+    const items: unknown[] = []
+    for (const item of node.items) {
+      const value = plainValue(item)
+      if (value === undefined) return undefined
+      items.push(value)
+    }
+    return items
+  }
+  if (isMap(node)) {
+    const object: Record<string, unknown> = {}
+    for (const pair of node.items) {
+      const keyValue = isScalar(pair.key) ? pair.key.value : undefined
+      if (typeof keyValue !== 'string' && typeof keyValue !== 'number' && typeof keyValue !== 'boolean') return undefined
+      const key = String(keyValue)
+      const value = plainValue(pair.value)
+      if (value === undefined || key === '__proto__') return undefined
+      object[key] = value
+    }
+    return object
+  }
+  return undefined
+}

@@ -12,6 +12,22 @@ export type RegexCompileResult =
  * that uses one cannot be checked safely. `offset` is 0-based in `pattern`.
  */
 export function compilePcre(pattern: string): RegexCompileResult {
+  let compiled = compiledPatterns.get(pattern)
+  if (compiled === undefined) {
+    // Cleared when full rather than evicted one by one: the cache only has to
+    // spare the second compile of a rule's query (dialect check, then cases).
+    if (compiledPatterns.size >= MAX_CACHED_PATTERNS) compiledPatterns.clear()
+    compiled = compileUncached(pattern)
+    compiledPatterns.set(pattern, compiled)
+  }
+  return compiled
+}
+
+/** Compiled patterns by source text; a compiled re2js pattern keeps no match state, so queries may share it. */
+const compiledPatterns = new Map<string, RegexCompileResult>()
+const MAX_CACHED_PATTERNS = 4096
+
+function compileUncached(pattern: string): RegexCompileResult {
   const unsupported = findUnsupportedConstruct(pattern)
   if (unsupported !== null) {
     return {
