@@ -94,6 +94,8 @@ interface CompiledRule {
   correlation?: CompiledCorrelation
   /** Set when a correlation in the same file references the rule, so unkeyed fixture cases skip it. */
   referencedInFile?: boolean
+  /** Whether discovery listed the rule's fixture file; unset when the file system must be asked. */
+  hasFixtureFile?: boolean
   /** Each selection's IR, whose nodes occur inside `expr`; explanations of failing cases need it. */
   selections?: ReadonlyMap<string, Expr>
 }
@@ -116,7 +118,13 @@ export async function run(options: RunOptions): Promise<Report> {
     verb: options.verb,
     cwd: options.cwd,
     ...(configFile ? { configFile } : {}),
-    files: files.map((file, index) => ({ index, path: file.path, root: file.root, ...(file.text !== undefined ? { text: file.text } : {}) })),
+    files: files.map((file, index) => ({
+      index,
+      path: file.path,
+      root: file.root,
+      ...(file.text !== undefined ? { text: file.text } : {}),
+      ...(file.hasFixtureFile !== undefined ? { hasFixtureFile: file.hasFixtureFile } : {}),
+    })),
     filterFiles: filterFilesOf(files, context, options.only),
     collectOutputs: options.outDir !== undefined && (options.verb === 'convert' || options.verb === 'check'),
   }
@@ -220,7 +228,10 @@ async function compileBatch(files: readonly PartFile[], task: PartTask, context:
   const compiled: { entry: CompiledRule; fileIndex: number; position: number }[] = []
   for (const file of files) {
     const entries = await compileFile(file.path, file.root, context, file.text)
-    entries.forEach((entry, position) => compiled.push({ entry, fileIndex: file.index, position }))
+    entries.forEach((entry, position) => {
+      if (file.hasFixtureFile !== undefined) entry.hasFixtureFile = file.hasFixtureFile
+      compiled.push({ entry, fileIndex: file.index, position })
+    })
   }
   const entries = compiled.map(({ entry }) => entry)
   const rules = entries.flatMap((entry) => (entry.rule ? [entry.rule] : []))
@@ -446,7 +457,7 @@ async function runFixtures(entry: CompiledRule, context: RunContext): Promise<vo
   const { relative } = context
 
   const fixtureFile = fixtureFileFor(rule.file)
-  if (isFile(fixtureFile)) {
+  if (entry.hasFixtureFile ?? isFile(fixtureFile)) {
     const loaded = await loadFixtureFileOnce(fixtureFile, entry.root, !correlation, context)
     if (!entry.referencedInFile) entry.report.diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: relative(d.file ?? fixtureFile) })))
     const documents = context.documents?.get(rule.file) ?? [rule]

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
 import type { Diagnostic } from './diagnostic.js'
+import { fixturePathFor } from './regress/fixture-file.js'
 import { looksLikeRuleFile } from './sigma/load-rule-file.js'
 import { DEFAULT_LIMITS } from './limits/limits.js'
 import { readBounded, readRegularFileSync } from './limits/read-bounded.js'
@@ -13,6 +14,8 @@ export interface DiscoveredFile {
   root: string
   /** The file's text, when discovery read it to tell a rule file; the engine then does not read it again. */
   text?: string
+  /** Whether `<rule>.fixtures.yml` was listed beside it; unset when discovery did not list the folder. */
+  hasFixtureFile?: boolean
 }
 
 /** YAML files that are never rules, whatever they contain. */
@@ -45,6 +48,7 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
       continue
     }
     const found = await glob(['**/*.yml', '**/*.yaml'], { cwd: absolute, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] })
+    const listed = new Set(found.map((file) => path.resolve(file)))
     for (const file of found.sort()) {
       const resolved = path.resolve(file)
       if (isSidecarFile(resolved) || files.has(resolved)) continue
@@ -55,7 +59,7 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
         continue
       }
       const text = read.bytes.toString('utf8')
-      if (looksLikeRuleFile(text)) files.set(resolved, { path: resolved, root: absolute, text })
+      if (looksLikeRuleFile(text)) files.set(resolved, { path: resolved, root: absolute, text, hasFixtureFile: listed.has(fixturePathFor(resolved)) })
     }
   }
   if (files.size === 0 && diagnostics.length === 0) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import path from 'node:path'
 import type { Node } from 'yaml'
 import type { Diagnostic, Span } from '../diagnostic.js'
@@ -36,9 +35,8 @@ export function runFactsOf(rule: SigmaRule): RunFacts {
   const detection = pairOf(rule, 'detection')
   if (rule.kind === 'rule' && detection) {
     const span = spanOf(detection.key as Node, rule.lineCounter) ?? rule.span
-    // A digest keeps the facts small; only equality of the logic matters.
     const logic = canonical({ logsource: pairOf(rule, 'logsource')?.value, detection: detection.value })
-    facts.logic = { value: createHash('sha256').update(logic).digest('base64'), span }
+    facts.logic = { value: digest(logic), span }
   }
   return facts
 }
@@ -181,6 +179,23 @@ function reportRepeats(
 function where(rule: RunFacts, relativePath: (file: string) => string): string {
   const line = rule.title?.span.line ?? rule.span.line
   return `${relativePath(rule.file)}:${line}`
+}
+
+/**
+ * Return a 64-bit digest of a text: FNV-1a over its UTF-16 code units in two
+ * 32-bit lanes with different offset bases. It keeps the facts small, since
+ * only equality of the logic matters, and costs far less than a
+ * cryptographic hash; nothing here needs collision resistance.
+ */
+function digest(text: string): string {
+  let low = 0x811c9dc5
+  let high = 0x050c5d1f
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    low = Math.imul(low ^ unit, 0x01000193)
+    high = Math.imul(high ^ unit, 0x01000193) ^ (low >>> 7)
+  }
+  return `${(low >>> 0).toString(16)}${(high >>> 0).toString(16).padStart(8, '0')}`
 }
 
 /** Serialise YAML nodes with sorted map keys, so key order does not matter. */

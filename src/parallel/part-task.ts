@@ -27,6 +27,8 @@ export interface PartFile {
   root: string
   /** The text discovery already read, so the part does not read it again. */
   text?: string
+  /** Whether discovery listed the rule's fixture file; unset when it did not look. */
+  hasFixtureFile?: boolean
 }
 
 /** What one part gives back: its rules in file order, and findings that belong to the run. */
