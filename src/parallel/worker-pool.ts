@@ -99,6 +99,7 @@ export function runInWorker(entry: string | URL, task: PartTask): Promise<PartRe
       part.worker.off('message', onMessage)
       part.worker.off('error', onFailure)
       part.worker.off('exit', onFailure)
+      part.worker.unref()
     }
     const onMessage = (result: PartResult): void => {
       settle()
@@ -113,6 +114,8 @@ export function runInWorker(entry: string | URL, task: PartTask): Promise<PartRe
     part.worker.on('message', onMessage)
     part.worker.on('error', onFailure)
     part.worker.on('exit', onFailure)
+    // Held while it works, so the process waits for the part; idle, it keeps nothing alive.
+    part.worker.ref()
     part.worker.postMessage(task)
   })
 }
