@@ -12,9 +12,9 @@ import { PLACEHOLDER_MACRO_PREFIX } from './lower-detection.js'
 import { writeTgz, type TarFile } from './tar-writer.js'
 
 /**
- * What the outputs say of a rule besides its SPL. It is plain data taken
- * from the parsed rule, so a worker thread that converted the rule can send
- * it to the thread that writes the outputs.
+ * The attributes of a rule that the outputs contain besides its SPL. They
+ * are plain data taken from the parsed rule, so a worker thread that
+ * converted the rule can send them to the thread that writes the outputs.
  */
 export interface OutputMetadata {
   id?: string
@@ -119,12 +119,12 @@ export function buildSplunkOutputs(rules: readonly OutputRule[], config: Config)
  */
 export async function writeSplunkOutputs(rules: readonly OutputRule[], outDir: string, config: Config): Promise<void> {
   const files = buildSplunkOutputs(rules, config)
-  const made = new Set<string>()
+  const createdFolders = new Set<string>()
   for (const [relative, content] of files) {
     const target = path.join(outDir, ...relative.split('/'))
     const folder = path.dirname(target)
-    if (!made.has(folder)) mkdirSync(folder, { recursive: true })
-    made.add(folder)
+    if (!createdFolders.has(folder)) mkdirSync(folder, { recursive: true })
+    createdFolders.add(folder)
     writeFileSync(target, content)
   }
 }
