@@ -41,7 +41,7 @@ export function parseYamlSource(
 ): YamlSource {
   const objects = setAsideJsonObjects(text)
   if (objects.values.length > 0) {
-    const source = parseYamlText(objects.text, file, check)
+    const source = parseYamlText(objects.text, file, check, objects.ends)
     if (source.value === undefined || restoreJsonObjects(source, objects)) return source
   }
   return parseYamlText(text, file, check)
@@ -51,6 +51,7 @@ function parseYamlText(
   text: string,
   file: string,
   check: string,
+  ends?: ReadonlyMap<number, number>,
 ): YamlSource {
   const lineCounter = new LineCounter()
   const document = parseDocument(text, {
@@ -62,7 +63,7 @@ function parseYamlText(
 
   const diagnostics = yamlDiagnostics(document, lineCounter, file, check)
   const broken = document.errors.length > 0
-  const source = new DocumentPositions(document, lineCounter)
+  const source = new DocumentPositions(document, lineCounter, ends)
   const expanded = broken ? { value: undefined } : expandDocument(() => document.toJS({ maxAliasCount: 1000 }), document, lineCounter, check)
   if ('diagnostic' in expanded) diagnostics.push({ ...expanded.diagnostic, file })
   return {
@@ -84,30 +85,35 @@ const JSON_OBJECT_LINE = /^([ \t]*(?:-[ \t]+)?(?:[A-Za-z_][\w-]*:[ \t]+)?)(\{.*\
 const PLACEHOLDER_MARK = '\uE000'
 
 /**
- * Replace each one-line JSON object by a quoted placeholder of the same
- * length and return the objects as `JSON.parse` reads them. `JSON.parse`
- * reads an event many times faster than the YAML composer in a fresh
- * process, and every position in the file stays where it was. An object
- * that `JSON.parse` rejects or that repeats a key stays for the YAML parser,
- * which reports it.
+ * Replace each one-line JSON object by a short quoted placeholder padded
+ * with spaces to the same length, and return the objects as `JSON.parse`
+ * reads them. `JSON.parse` reads an event many times faster than the YAML
+ * composer in a fresh process, and every position in the file stays where
+ * it was. `ends` maps each placeholder's start offset to the end of its
+ * object, so the event's span is the object's. An object that `JSON.parse`
+ * rejects or that repeats a key stays for the YAML parser, which reports it.
  */
-function setAsideJsonObjects(text: string): { text: string; values: unknown[]; placeholders: string[] } {
+function setAsideJsonObjects(text: string): { text: string; values: unknown[]; placeholders: string[]; ends: Map<number, number> } {
   const values: unknown[] = []
   const placeholders: string[] = []
-  const replaced = text.replace(JSON_OBJECT_LINE, (line: string, prefix: string, json: string) => {
-    const placeholder = `"${PLACEHOLDER_MARK}${values.length} `
-    if (placeholder.length + 1 > json.length || hasRepeatedKey(json)) return line
+  const ends = new Map<number, number>()
+  const replaced = text.replace(JSON_OBJECT_LINE, (line: string, prefix: string, json: string, offset: number) => {
+    const placeholder = `${PLACEHOLDER_MARK}${values.length}`
+    if (placeholder.length + 2 > json.length) return line
     let value: unknown
     try {
       value = JSON.parse(json)
     } catch {
       return line
     }
+    if (hasRepeatedKey(json, value)) return line
     values.push(value)
-    placeholders.push(placeholder.slice(1).padEnd(json.length - 2, ' '))
-    return `${prefix}${placeholder.padEnd(json.length - 1, ' ')}"${line.slice(prefix.length + json.length)}`
+    placeholders.push(placeholder)
+    const start = offset + prefix.length
+    ends.set(start, start + json.length)
+    return `${prefix}${`"${placeholder}"`.padEnd(json.length, ' ')}${line.slice(prefix.length + json.length)}`
   })
-  return { text: replaced, values, placeholders }
+  return { text: replaced, values, placeholders, ends }
 }
 
 /**
@@ -121,7 +127,7 @@ function restoreJsonObjects(source: YamlSource, objects: { values: readonly unkn
   let repeated = false
   const visit = (value: unknown): unknown => {
     if (typeof value === 'string' && value.startsWith(PLACEHOLDER_MARK)) {
-      const index = Number(value.slice(PLACEHOLDER_MARK.length).trimEnd())
+      const index = Number(value.slice(PLACEHOLDER_MARK.length))
       if (objects.placeholders[index] !== value) return value
       if (restored.has(index)) repeated = true
       restored.add(index)
@@ -139,46 +145,24 @@ function restoreJsonObjects(source: YamlSource, objects: { values: readonly unkn
   return !repeated && restored.size === objects.values.length
 }
 
+/** A JSON string followed by a colon: in well-formed JSON, always an object key. */
+const JSON_KEY = /"(?:[^"\\]|\\.)*"\s*:/g
+
 /**
  * Tell whether some object in a JSON text has the same key twice, which
- * YAML rejects and `JSON.parse` lets pass. Only called on text that is then
- * given to `JSON.parse`, so it may assume well-formed JSON.
+ * YAML rejects and `JSON.parse` lets pass by keeping the last. The keys
+ * written in the text are counted against the keys `JSON.parse` kept.
  */
-function hasRepeatedKey(json: string): boolean {
-  // One entry per open container: the keys seen in an object, null for an array.
-  const open: (Set<string> | null)[] = []
-  let expectKey = false
-  for (let i = 0; i < json.length; i++) {
-    const char = json[i]
-    if (char === '"') {
-      let end = i + 1
-      while (end < json.length && json[end] !== '"') end += json[end] === '\\' ? 2 : 1
-      if (expectKey) {
-        const keys = open[open.length - 1]
-        const key = decodeJsonString(json.slice(i, end + 1))
-        if (keys?.has(key)) return true
-        keys?.add(key)
-        expectKey = false
-      }
-      i = end
-    } else if (char === '{' || char === '[') {
-      open.push(char === '{' ? new Set() : null)
-      expectKey = char === '{'
-    } else if (char === '}' || char === ']') {
-      open.pop()
-    } else if (char === ',') {
-      expectKey = open[open.length - 1] instanceof Set
-    }
-  }
-  return false
+function hasRepeatedKey(json: string, value: unknown): boolean {
+  return (json.match(JSON_KEY)?.length ?? 0) !== countKeys(value)
 }
 
-function decodeJsonString(quoted: string): string {
-  try {
-    return JSON.parse(quoted) as string
-  } catch {
-    return quoted
-  }
+function countKeys(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countKeys(item), 0)
+  if (value === null || typeof value !== 'object') return 0
+  let count = 0
+  for (const item of Object.values(value)) count += 1 + countKeys(item)
+  return count
 }
 
 function keepHexAndOctalAsText(tags: Tags): Tags {
@@ -214,6 +198,8 @@ class DocumentPositions {
   constructor(
     private readonly document: Document,
     private readonly lineCounter: LineCounter,
+    /** End offsets of the JSON objects that placeholders stand for, by start offset. */
+    private readonly ends?: ReadonlyMap<number, number>,
   ) {}
 
   spanOf(path: readonly PathSegment[]): Span {
@@ -265,7 +251,7 @@ class DocumentPositions {
   private spanOfNode(node: unknown): Span {
     const range = isNode(node) ? (node as YamlNode).range : undefined
     if (range === undefined || range === null) return { line: 1, column: 1 }
-    return spanOfRange(this.lineCounter, range[0], range[1])
+    return spanOfRange(this.lineCounter, range[0], this.ends?.get(range[0]) ?? range[1])
   }
 }
 
