@@ -10,7 +10,7 @@ import { countOf } from './report/report-order.js'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
 import { internalErrorDiagnostic } from './internal-error.js'
 import { limitDiagnostic, type Limits } from './limits/limits.js'
-import { readBounded, readRegularFileSync } from './limits/read-bounded.js'
+import { readBounded } from './limits/read-bounded.js'
 import type { Expr } from './ir/expr.js'
 import { lintRule, lintRunFacts } from './lint/lint-rule.js'
 import { runFactsOf, type RunFacts } from './lint/run-checks.js'
@@ -341,7 +341,7 @@ async function compileFile(file: string, root: string, context: RunContext, know
 type RuleText = { text: string } | { diagnostic: Diagnostic }
 
 async function readRuleText(file: string, limits: Limits): Promise<RuleText> {
-  const read = readRegularFileSync(file, limits.ruleFileBytes) ?? (await readBounded(file, limits.ruleFileBytes))
+  const read = await readBounded(file, limits.ruleFileBytes)
   if (read.ok) return { text: read.bytes.toString('utf8') }
   if (read.reason === 'too-large') {
     return { diagnostic: limitDiagnostic(undefined, 'limits/file-size', `The rule file is larger than ${read.maxBytes} bytes, which`, 'ruleFileBytes', read.maxBytes) }

@@ -52,7 +52,7 @@ export async function discoverRuleFiles(paths: string[], cwd: string): Promise<{
     for (const file of found.sort()) {
       const resolved = path.resolve(file)
       if (isSidecarFile(resolved) || files.has(resolved)) continue
-      const read = readRegularFileSync(resolved, DEFAULT_LIMITS.ruleFileBytes) ?? (await readBounded(resolved, DEFAULT_LIMITS.ruleFileBytes))
+      const read = await readBounded(resolved, DEFAULT_LIMITS.ruleFileBytes)
       // A file that cannot be read, or is over the size limit, is kept unread, so the engine reports it.
       if (!read.ok) {
         files.set(resolved, { path: resolved, root: absolute })

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises'
 import path from 'node:path'
 import type { Diagnostic } from '../diagnostic.js'
 import { DEFAULT_LIMITS, limitDiagnostic, type Limits } from '../limits/limits.js'
-import { readBounded, readRegularFileSync } from '../limits/read-bounded.js'
+import { readBounded } from '../limits/read-bounded.js'
 import { unreadableFile } from './event-diagnostics.js'
 import type { EvtxReader, LoadedEvent } from './load-events.js'
 import {
@@ -194,7 +194,7 @@ async function readWholeText(
   file: string,
   maxBytes: number,
 ): Promise<EventItem[]> {
-  const read = readRegularFileSync(file, maxBytes) ?? (await readBounded(file, maxBytes))
+  const read = await readBounded(file, maxBytes)
   if (!read.ok && read.reason === 'unreadable') {
     return [unreadableFile(file, new Error(read.message))]
   }

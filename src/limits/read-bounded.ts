@@ -10,12 +10,17 @@ export type BoundedRead =
 const CHUNK_BYTES = 1024 * 1024
 
 /**
- * Read a file, stopping once it is larger than `maxBytes`. A regular file's
- * size is checked before reading. The bytes are also counted while reading,
- * because a named pipe or a device reports size 0 and a growing file outgrows
- * its reported size. At most `maxBytes` plus one chunk is held in memory.
+ * Read a file, stopping once it is larger than `maxBytes`. A regular file is
+ * read synchronously (`readRegularFileSync`) and a named pipe or socket is
+ * reported unreadable. Anything else, such as a device, is read in chunks
+ * whose bytes are counted, because it reports size 0. At most `maxBytes`
+ * plus one chunk is held in memory.
  */
 export async function readBounded(file: string, maxBytes: number): Promise<BoundedRead> {
+  return readRegularFileSync(file, maxBytes) ?? readInChunks(file, maxBytes)
+}
+
+async function readInChunks(file: string, maxBytes: number): Promise<BoundedRead> {
   let handle
   try {
     handle = await open(file, 'r')

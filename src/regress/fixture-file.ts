@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Diagnostic, Span } from '../diagnostic.js'
 import { diagnosticAt } from '../diagnostic.js'
 import { DEFAULT_LIMITS, limitDiagnostic, type Limits } from '../limits/limits.js'
-import { readBounded, readRegularFileSync } from '../limits/read-bounded.js'
+import { readBounded } from '../limits/read-bounded.js'
 import type { EvtxReader, LoadedEvent } from '../events/load-events.js'
 import { loadEventFile } from '../events/load-events.js'
 import { normaliseEvent } from '../events/normalise-event.js'
@@ -88,7 +88,7 @@ export async function loadFixtureFile(
 ): Promise<FixtureCases> {
   const file = path.resolve(fixturePath)
   const maxBytes = (options.limits ?? DEFAULT_LIMITS).ruleFileBytes
-  const read = readRegularFileSync(file, maxBytes) ?? (await readBounded(file, maxBytes))
+  const read = await readBounded(file, maxBytes)
   if (!read.ok && read.reason === 'too-large') {
     const tooLarge = limitDiagnostic(undefined, 'limits/file-size', `Fixture file '${file}' is larger than ${maxBytes} bytes, which`, 'ruleFileBytes', maxBytes, file)
     return { cases: [], diagnostics: [tooLarge] }
