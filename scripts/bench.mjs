@@ -202,7 +202,7 @@ async function changedOnly(add) {
   add({ measure: 'changed-only check, one changed rule', ...measureChangedOnly(RUNS) })
 }
 
-/** The worker threads the CLI would use: its entry, one thread per core. */
+/** Return the worker threads the CLI would use: its entry, one thread per core. */
 async function workerOption() {
   const { defaultThreadCount } = await import(path.join(BUILD, 'parallel', 'worker-pool.js'))
   return { entry: path.join(BUILD, 'cli', 'main.js'), count: defaultThreadCount() }

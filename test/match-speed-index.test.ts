@@ -139,7 +139,7 @@ describe('buildRuleIndex with the literal scanner', () => {
     expect(index.matchAll(event)).toEqual(['dash', 'absent'])
   })
 
-  it('gives only unrouted rules to an event of an id that no rule routes to', () => {
+  it('gives an unrouted event id only unrouted rules', () => {
     const event = { EventID: 4624, Image: 'c:\\cmd.exe', CommandLine: 'x -p', TargetFilename: 'c:\\temp\\a' }
     expect(index.candidates(event)).toEqual([])
     expect(index.matchAll(event)).toEqual([])

@@ -104,7 +104,7 @@ describe('regexLiteral', () => {
 })
 
 describe('buildLiteralScanner', () => {
-  it('reports every needle of the field and of field 0 that occurs, overlapping ones included', () => {
+  it('reports overlapping needles of field and keywords', () => {
     const scanner = buildLiteralScanner([
       { field: 1, needle: 'ushers' },
       { field: 1, needle: 'shers' },

@@ -223,7 +223,9 @@ function canonicalNode(node: unknown): string {
 function sortKeys(input: unknown): unknown {
   if (Array.isArray(input)) return input.map(sortKeys)
   if (input && typeof input === 'object') {
-    return Object.fromEntries(Object.entries(input as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, sortKeys(item)]))
+    const entries = Object.entries(input as Record<string, unknown>)
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return Object.fromEntries(entries.map(([key, item]) => [key, sortKeys(item)]))
   }
   return input
 }

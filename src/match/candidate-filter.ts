@@ -158,7 +158,7 @@ class Prefilter {
   private readonly seenAtom: Uint32Array
   private readonly seenClause: Uint32Array
   private readonly ruleEpoch: Uint32Array
-  private readonly held: Uint16Array
+  private readonly heldClauses: Uint16Array
   private epoch = 0
   private readonly complete: number[] = []
   private readonly markNeedle = (needle: number): void => this.mark(this.literalAtoms[needle] as number)
@@ -190,7 +190,7 @@ class Prefilter {
     this.seenAtom = new Uint32Array(table.clausesOf.length)
     this.seenClause = new Uint32Array(table.ruleOf.length)
     this.ruleEpoch = new Uint32Array(table.clauseCount.length)
-    this.held = new Uint16Array(table.clauseCount.length)
+    this.heldClauses = new Uint16Array(table.clauseCount.length)
   }
 
   /** Return the positions of the completed rules, in no order; valid until the next run. */
@@ -231,10 +231,10 @@ class Prefilter {
       const position = this.ruleOf[clause] as number
       if (this.ruleEpoch[position] !== epoch) {
         this.ruleEpoch[position] = epoch
-        this.held[position] = 0
+        this.heldClauses[position] = 0
       }
-      const held = (this.held[position] as number) + 1
-      this.held[position] = held
+      const held = (this.heldClauses[position] as number) + 1
+      this.heldClauses[position] = held
       if (held === this.clauseCount[position]) this.complete.push(position)
     }
   }

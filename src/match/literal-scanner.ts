@@ -37,10 +37,10 @@ const SLOT = 4
  * field's anchors and field 0's, so one pass serves both. Only on a hit
  * does it probe the hash table and compare the whole needle in place. The
  * bitmaps take 4 to 8 bytes per anchor and stay in the processor cache
- * while an event's many short values are scanned; an Aho-Corasick
- * automaton per field does not (on the SigmaHQ corpus the CommandLine
- * automaton alone took over 100 MB, because its needles hold over a
- * thousand distinct characters).
+ * while an event's many short values are scanned. An Aho-Corasick
+ * automaton per field does not: on the SigmaHQ corpus the CommandLine
+ * automaton alone took over 100 MB, because its needles contain over a
+ * thousand distinct characters.
  */
 export function buildLiteralScanner(needles: readonly FieldNeedle[]): LiteralScanner {
   const frequency = gramFrequency(needles)

@@ -31,7 +31,7 @@ export interface PartFile {
   hasFixtureFile?: boolean
 }
 
-/** What one part gives back: its rules in file order, and findings that belong to the run. */
+/** The result of one part: its rules in file order, and the findings that belong to the run. */
 export interface PartResult {
   rules: FinishedRule[]
   diagnostics: Diagnostic[]
@@ -49,7 +49,7 @@ export interface FinishedRule {
   ruleId?: string
   /** First and last line of the document, for suppressions that cover it. */
   lines?: { start: number; end: number }
-  /** What the cross-rule checks compare; absent when the file held no readable document. */
+  /** The attributes the cross-rule checks compare; absent when the file had no readable document. */
   facts?: RunFacts
   output?: OutputRule
   /** How many diagnostics came before the fixtures ran; the cross-rule findings go there. */

@@ -74,7 +74,8 @@ interface PartWorker {
   worker: Worker
 }
 
-const idle = new Map<string, PartWorker[]>()
+/** Idle worker threads by entry, reused by later runs of the same process. */
+const idleWorkers = new Map<string, PartWorker[]>()
 
 /**
  * Run one part in a worker thread that loads `entry`. Threads are kept
@@ -85,8 +86,8 @@ const idle = new Map<string, PartWorker[]>()
  */
 export function runInWorker(entry: string | URL, task: PartTask): Promise<PartResult> {
   const key = String(entry)
-  const pool = idle.get(key) ?? []
-  idle.set(key, pool)
+  const pool = idleWorkers.get(key) ?? []
+  idleWorkers.set(key, pool)
   let part: PartWorker
   try {
     part = pool.pop() ?? startWorker(entry)
