@@ -6,6 +6,7 @@ import { outputMetadata, writeSplunkOutputs, type OutputRule } from './backends/
 import { applyConfig, isExcluded } from './config/apply-config.js'
 import type { Config } from './config/config.js'
 import { loadConfig } from './config/load-config.js'
+import { parseSuppressions, type Suppression } from './config/suppressions.js'
 import { countOf } from './report/report-order.js'
 import { diagnosticAt, type Diagnostic } from './diagnostic.js'
 import { internalErrorDiagnostic } from './internal-error.js'
@@ -31,7 +32,8 @@ import { runCorrelationCase } from './regress/run-correlation-case.js'
 import { REPORT_VERSION, type FailOn, type Report, type RuleReport, type Verb } from './report/report.js'
 import { discoverRuleFiles, type DiscoveredFile } from './rule-discovery.js'
 import type { FinishedRule, PartFile, PartResult, PartTask } from './parallel/part-task.js'
-import { partCount, planParts, runInWorker } from './parallel/worker-pool.js'
+import { runShared } from './parallel/share-parts.js'
+import { chunkSize, partCount, planChunks, planParts } from './parallel/worker-pool.js'
 import { compileDetection } from './sigma/compile-rule.js'
 import { readFilter, type SigmaFilter } from './sigma/filter.js'
 import { parseRuleFile } from './sigma/load-rule-file.js'
@@ -100,6 +102,9 @@ interface CompiledRule {
   selections?: ReadonlyMap<string, Expr>
 }
 
+/** Runs started by this process, for the run ids that worker threads key their context by. */
+let runCount = 0
+
 /** Run lint, convert, test or all three over the rules under `options.paths`. */
 export async function run(options: RunOptions): Promise<Report> {
   const logger = options.logger ?? silentLogger
@@ -115,6 +120,7 @@ export async function run(options: RunOptions): Promise<Report> {
   logger.endGroup()
 
   const task: PartTask = {
+    runId: `${process.pid}.${++runCount}`,
     verb: options.verb,
     cwd: options.cwd,
     ...(configFile ? { configFile } : {}),
@@ -161,27 +167,24 @@ function emptyReport(failOn: FailOn): Report {
 }
 
 /**
- * Run the task in one part on this thread, or split it across worker
- * threads when the run is large and the caller named a worker entry. A
- * part whose thread fails runs again on this one, so the failure costs time
- * but no results.
+ * Run the task in one part on this thread, or share it with worker threads
+ * when the run is large and the caller named a worker entry. A chunk whose
+ * thread fails runs again on this one, so the failure costs time but no
+ * results.
  */
 async function runParts(task: PartTask, context: RunContext, options: RunOptions, logger: Logger): Promise<PartResult[]> {
   const workers = options.workers
   const count = workers && !options.only ? partCount(task.files.length, workers.count, workers.minFilesPerPart) : 1
   if (!workers || count <= 1) return [await compilePart(task, context)]
-  const [own, ...others] = planParts(task, count)
-  if (!own || others.length === 0) return [await compilePart(task, context)]
+  // A baseline sweep reads the event directory once per part, so it gets one part per thread.
+  const sweep = context.config.baselineEvents !== undefined
+  const chunks = sweep ? planParts(task, count) : planChunks(task, chunkSize(task.files.length, count))
+  if (chunks.length <= 1) return [await compilePart(task, context)]
 
-  logger.info(`Checking ${task.files.length} rule files in ${others.length + 1} threads`)
-  const pending = others.map((part) =>
-    runInWorker(workers.entry, part).catch((error: unknown) => {
-      logger.warning(`A worker thread failed (${error instanceof Error ? error.message : String(error)}), so its ${part.files.length} rule files were checked on the main thread.`)
-      return compilePart(part)
-    }),
-  )
-  const first = await compilePart(own, context)
-  const results = [first, ...(await Promise.all(pending))]
+  const threads = Math.min(count, chunks.length)
+  logger.info(`Checking ${task.files.length} rule files in ${threads} threads`)
+  const compileHere = (chunk: PartTask): Promise<PartResult> => compilePart(chunk, context)
+  const results = await runShared(chunks, { entry: workers.entry, workers: threads - 1, heap: sweep ? 'unbounded' : 'bounded', compileHere, logger })
   if (!mayHaveSplitReferences(task, results)) return results
 
   logger.info('A correlation or filter may name a rule that another thread checked, so the run was repeated on one thread.')
@@ -204,8 +207,9 @@ function mayHaveSplitReferences(task: PartTask, results: readonly PartResult[]):
 
 /** Compile, lint and convert the rule files of one part, and run their fixtures. */
 export async function compilePart(task: PartTask, known?: RunContext): Promise<PartResult> {
-  const context = known ?? (await partContext(task))
-  context.filters = await collectFilters(task.filterFiles)
+  const context = known ?? (await servedRunContext(task))
+  // Every part of a run has the same filter files, so each thread reads them once.
+  context.filters ??= await collectFilters(task.filterFiles)
   const rules: FinishedRule[] = []
   const diagnostics: Diagnostic[] = []
   // Without correlations and filters each file is done and dropped before
@@ -248,9 +252,14 @@ async function compileBatch(files: readonly PartFile[], task: PartTask, context:
     for (const entry of entries) await runFixturesContained(entry, context)
     diagnostics.push(...(await runFixtureChecks(entries, context)))
   }
+  // Suppressions are parsed once per file, and only plain data leaves the part.
+  const suppressionsOf = new Map<string, Suppression[]>()
   const finished = compiled.map(({ entry, fileIndex, position }, index): FinishedRule => {
     const { rule, report, text } = entry
-    const done: FinishedRule = { fileIndex, position, report, text, crossAt: crossAt[index] as number }
+    const done: FinishedRule = { fileIndex, position, report, crossAt: crossAt[index] as number }
+    let suppressions = suppressionsOf.get(text)
+    if (suppressions === undefined) suppressionsOf.set(text, (suppressions = parseSuppressions(text)))
+    if (suppressions.length > 0) done.suppressions = suppressions
     if (rule) {
       done.facts = runFactsOf(rule)
       done.lines = { start: rule.span.line, end: rule.span.endLine ?? rule.span.line }
@@ -263,7 +272,19 @@ async function compileBatch(files: readonly PartFile[], task: PartTask, context:
   return { rules: finished, diagnostics }
 }
 
-/** Build the context of a part that runs in a worker thread, reading the configuration again. */
+/** The run whose parts this worker thread serves, with its context. */
+let servedRun: { id: string; context: Promise<RunContext> } | undefined
+
+/**
+ * Return the context of the run a part belongs to, in a worker thread. The
+ * configuration is read once per run, so it is read again for a later run
+ * of the same process, whose files may differ.
+ */
+function servedRunContext(task: PartTask): Promise<RunContext> {
+  if (servedRun?.id !== task.runId) servedRun = { id: task.runId, context: partContext(task) }
+  return servedRun.context
+}
+
 async function partContext(task: PartTask): Promise<RunContext> {
   const { config } = await loadConfig(task.cwd, task.configFile)
   const relative = (file: string): string => toPosix(path.relative(task.cwd, file) || '.')
@@ -564,7 +585,7 @@ function applyRuleConfig(entry: FinishedRule, context: RunContext): void {
   entry.report.diagnostics = applyConfig(entry.report.diagnostics, {
     config: context.config,
     path: entry.report.path,
-    text: entry.text,
+    suppressions: entry.suppressions ?? [],
     ...(entry.ruleId !== undefined ? { ruleId: entry.ruleId } : {}),
     ...(entry.lines ? { lines: entry.lines } : {}),
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyConfig } from '../src/config/apply-config.js'
 import { messageHash } from '../src/config/baseline.js'
+import { parseSuppressions } from '../src/config/suppressions.js'
 import { defaultConfig, type Config } from '../src/config/config.js'
 import { diagnosticAt, type Diagnostic } from '../src/diagnostic.js'
 
@@ -14,7 +15,7 @@ function apply(diagnostics: Diagnostic[], config: Partial<Config> = {}, text?: s
     config: { ...defaultConfig(), ...config },
     path: 'rules/windows/rule.yml',
     ruleId: RULE_ID,
-    ...(text !== undefined ? { text } : {}),
+    ...(text !== undefined ? { suppressions: parseSuppressions(text) } : {}),
   })
   return result.map((d) => `${d.line}:${d.column} ${d.severity} ${d.check} ${d.message}`)
 }

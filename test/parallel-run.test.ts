@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { run, type RunOptions } from '../src/engine.js'
 import type { Logger } from '../src/logger.js'
 import type { PartTask } from '../src/parallel/part-task.js'
-import { partCount, planParts } from '../src/parallel/worker-pool.js'
+import { partCount, planChunks, planParts, threadCountFor } from '../src/parallel/worker-pool.js'
 import { hasShared, repoRoot, ruleWith, sharedRoot } from './helpers.js'
 
 // Worker threads load a JavaScript program, so the tests start the committed
@@ -43,6 +43,16 @@ describe('partCount', () => {
   })
 })
 
+describe('threadCountFor', () => {
+  it('uses one thread per core from three cores, at most 8', () => {
+    expect(threadCountFor(1)).toBe(1)
+    expect(threadCountFor(2)).toBe(1)
+    expect(threadCountFor(3)).toBe(3)
+    expect(threadCountFor(4)).toBe(4)
+    expect(threadCountFor(16)).toBe(8)
+  })
+})
+
 describe('planParts', () => {
   const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-parts-'))
   afterAll(() => rmSync(tree, { recursive: true, force: true }))
@@ -60,15 +70,18 @@ describe('planParts', () => {
       write('c_rule.yml', base.replace(/^title: .*$/m, 'title: B\nname: b_rule')),
       write('d_other.yml', base.replace(/^title: .*$/m, 'title: D')),
     ]
-    const task: PartTask = { verb: 'check', cwd: tree, files: files.map((file, index) => ({ index, path: file, root: tree })), filterFiles: [], collectOutputs: false }
+    const task: PartTask = { runId: 'plan', verb: 'check', cwd: tree, files: files.map((file, index) => ({ index, path: file, root: tree })), filterFiles: [], collectOutputs: false }
 
     const parts = planParts(task, 2)
+    const chunks = planChunks(task, 1)
 
     const layout = parts.map((part) => part.files.map((file) => path.basename(file.path)))
     expect(layout).toEqual([
       ['a_correlation.yml', 'c_rule.yml'],
       ['b_other.yml', 'd_other.yml'],
     ])
+    const chunkLayout = chunks.map((chunk) => chunk.files.map((file) => path.basename(file.path)))
+    expect(chunkLayout).toEqual([['a_correlation.yml', 'c_rule.yml'], ['b_other.yml'], ['d_other.yml']])
   })
 })
 
@@ -122,6 +135,25 @@ describe('a run split across worker threads', () => {
     }
   })
 
+  it('reads the configuration again for each run', async () => {
+    const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-split-'))
+    try {
+      mkdirSync(path.join(tree, 'rules'))
+      for (const name of ['a', 'b', 'c', 'd']) writeFileSync(path.join(tree, 'rules', `${name}.yml`), ruleWith(`    selection:\n        Image|endswith: '\\${name}.exe'\n    condition: selection`).replace(/^title: .*$/m, `title: Rule ${name}`).replace(/^id: .*\n/m, ''))
+      const checksOf = (report: unknown): string[] => (report as { rules: { diagnostics: { check: string }[] }[] }).rules.flatMap((entry) => entry.diagnostics.map((d) => d.check))
+      const workers = { entry, count: 2, minFilesPerPart: 1 }
+
+      const before = await run({ verb: 'lint', paths: ['rules'], cwd: tree, workers })
+      writeFileSync(path.join(tree, '.sigma-gate.yml'), 'checks:\n  metadata/missing-id: off\n')
+      const after = await run({ verb: 'lint', paths: ['rules'], cwd: tree, workers })
+
+      expect(checksOf(before).filter((check) => check === 'metadata/missing-id')).toHaveLength(4)
+      expect(checksOf(after).filter((check) => check === 'metadata/missing-id')).toEqual([])
+    } finally {
+      rmSync(tree, { recursive: true, force: true })
+    }
+  })
+
   it('checks on the main thread when a worker thread cannot start', async () => {
     const single = await run({ verb: 'lint', paths: ['rules'], cwd: repoRoot })
     const logger = recordingLogger()
@@ -131,7 +163,7 @@ describe('a run split across worker threads', () => {
     expect(split).toEqual(single)
     const warnings = logger.lines.filter((line) => line.startsWith('warning:'))
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(/^warning: A worker thread failed \(.+\), so its \d+ rule files were checked on the main thread\.$/)
+    expect(warnings[0]).toMatch(/^warning: A worker thread could not start \(.+\), so its share of the rule files was checked on the other threads\.$/)
   })
 
   it.skipIf(!hasShared)('gives the SigmaHQ threat-hunting rules and the regression cases the single-thread report', async () => {

@@ -511,8 +511,8 @@ var external_node_path_ = __webpack_require__(76760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/backends/splunk/index.ts
 var splunk = __webpack_require__(87857);
-// EXTERNAL MODULE: ./src/engine.ts + 23 modules
-var engine = __webpack_require__(31189);
+// EXTERNAL MODULE: ./src/engine.ts + 24 modules
+var engine = __webpack_require__(95349);
 // EXTERNAL MODULE: ./src/regress/fixture-file.ts + 4 modules
 var fixture_file = __webpack_require__(4951);
 // EXTERNAL MODULE: ./src/regress/regression-cases.ts + 1 modules

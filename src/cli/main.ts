@@ -160,7 +160,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--fail-on <severity>', 'exit 1 when a diagnostic of this severity or worse is found: error, warning or never (failing fixtures always fail); default: the config file\'s fail-on, else error', parseFailOn)
       .option('-v, --verbose', 'print progress to stderr')
       .option('--shard <i/n>', 'check only part i of n of the rule files, chosen by a hash of each path, for splitting a large repository across CI runners', parseShardOption)
-      .option('--threads <n>', 'split a run of many rule files across this many threads (default: one per core, at most 8; the report is the same)', parseThreads)
+      .option('--threads <n>', 'split a run of many rule files across this many threads (default: one per core, at most 8, and one on a 2-core machine; the report is the same)', parseThreads)
     if (verb === 'convert' || verb === 'check') {
       command.option('--out <dir>', 'write one .spl file per rule into this directory, mirroring the rule tree')
       command.option('--navigator <file>', 'write an ATT&CK Navigator layer (format 4.5) of the techniques the converted rules cover')

@@ -4,7 +4,7 @@ import { closestName } from '../lint/closest-name.js'
 import { baselineKey, messageHash } from './baseline.js'
 import type { Config } from './config.js'
 import { matchesAnyGlob } from './glob.js'
-import { parseSuppressions, type Suppression } from './suppressions.js'
+import type { Suppression } from './suppressions.js'
 
 /** What `applyConfig` needs to know about the rule whose findings it filters. */
 export interface ApplyContext {
@@ -13,8 +13,8 @@ export interface ApplyContext {
   path: string
   /** The rule's id, for `ignore.rules` and the baseline. */
   ruleId?: string
-  /** Text of the rule file, for `# sigma-gate-disable` comments. */
-  text?: string
+  /** The `# sigma-gate-disable` comments of the rule file, from `parseSuppressions`. */
+  suppressions?: readonly Suppression[]
   /**
    * Lines of the rule's YAML document. Suppressions outside them belong to
    * another document of the file and are left to that document's call.
@@ -29,7 +29,7 @@ export interface ApplyContext {
  * rule, after the single-rule and cross-rule findings are all collected.
  */
 export function applyConfig(diagnostics: readonly Diagnostic[], context: ApplyContext): Diagnostic[] {
-  const suppressions = context.text === undefined ? [] : parseSuppressions(context.text).filter((s) => inRange(s, context))
+  const suppressions = (context.suppressions ?? []).filter((s) => inRange(s, context))
   const used = new Set<Suppression>()
   const kept = diagnostics.filter((diagnostic) => !isSuppressed(diagnostic, suppressions, used))
   const all = [...kept, ...suppressionFindings(suppressions, used)]

@@ -1,6 +1,6 @@
 import { isAlias, isCollection, isPair, type Document, type LineCounter, type Node } from 'yaml'
 import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
-import { spanOf } from '../sigma/yaml-document.js'
+import { spanOf, type YamlDocument } from '../sigma/yaml-document.js'
 import { limitDiagnostic, type Limits } from './limits.js'
 
 /**
@@ -11,7 +11,7 @@ import { limitDiagnostic, type Limits } from './limits.js'
  * as something other than the value its author meant.
  */
 export function checkYamlLimits(
-  documents: readonly Document.Parsed[],
+  documents: readonly YamlDocument[],
   lineCounter: LineCounter,
   limits: Limits,
 ): Diagnostic[] {

@@ -1,4 +1,5 @@
 import type { OutputRule } from '../backends/splunk/splunk-outputs.js'
+import type { Suppression } from '../config/suppressions.js'
 import type { Diagnostic } from '../diagnostic.js'
 import type { RunFacts } from '../lint/run-checks.js'
 import type { RuleReport, Verb } from '../report/report.js'
@@ -8,6 +9,8 @@ import type { RuleReport, Verb } from '../report/report.js'
  * It is plain data, so a worker thread can receive it.
  */
 export interface PartTask {
+  /** Identifies the run; a worker thread reads the configuration once per run. */
+  runId: string
   verb: Verb
   cwd: string
   /** Absolute path of the configuration file the run reads instead of `.sigma-gate.yml`. */
@@ -44,8 +47,8 @@ export interface FinishedRule {
   /** Position of the document in its file. */
   position: number
   report: RuleReport
-  /** Text of the rule file, for inline suppressions. */
-  text: string
+  /** The `# sigma-gate-disable` comments of the rule file; absent when it has none. */
+  suppressions?: Suppression[]
   ruleId?: string
   /** First and last line of the document, for suppressions that cover it. */
   lines?: { start: number; end: number }

@@ -3,7 +3,7 @@ import { diagnosticAt, type Diagnostic } from '../diagnostic.js'
 import { DEFAULT_LIMITS, limitDiagnostic, type Limits } from '../limits/limits.js'
 import { checkYamlLimits } from '../limits/yaml-limits.js'
 import { readRule, SIGMA_TOP_LEVEL_KEYS, type SigmaRule } from './rule.js'
-import { isMap, isScalar, parseYamlSource, spanOf } from './yaml-document.js'
+import { isMap, isScalar, parseRuleYaml, spanOf } from './yaml-document.js'
 
 /** The contents of one rule file: its rule documents and file-level problems. */
 export interface RuleFile {
@@ -23,7 +23,7 @@ export function parseRuleFile(path: string, text: string, limits: Limits = DEFAU
     const tooLarge = limitDiagnostic(undefined, 'limits/file-size', `The rule file is ${bytes} bytes long, which`, 'ruleFileBytes', limits.ruleFileBytes)
     return { path, rules: [], diagnostics: [tooLarge] }
   }
-  const source = parseYamlSource(text)
+  const source = parseRuleYaml(text)
   const file: RuleFile = { path, rules: [], diagnostics: [...source.diagnostics] }
   if (source.diagnostics.some((d) => d.severity === 'error')) return file
   file.diagnostics.push(...checkYamlLimits(source.documents, source.lineCounter, limits))
@@ -117,14 +117,16 @@ function mergeMaps(base: YAMLMap, overlay: YAMLMap): YAMLMap {
   return merged
 }
 
+/** A line that starts with a Sigma top-level key. */
+const TOP_LEVEL_KEY = new RegExp(`^(${SIGMA_TOP_LEVEL_KEYS.join('|')})\\s*:`, 'm')
+
 /**
  * Decide whether a YAML file is a rule file: it fails to parse, or a document
  * has a Sigma top-level key. A text scan comes first, so other YAML is cheap.
  */
 export function looksLikeRuleFile(text: string): boolean {
-  const keys = new RegExp(`^(${SIGMA_TOP_LEVEL_KEYS.join('|')})\\s*:`, 'm')
-  if (keys.test(text)) return true
-  const source = parseYamlSource(text)
+  if (TOP_LEVEL_KEY.test(text)) return true
+  const source = parseRuleYaml(text)
   if (source.diagnostics.length > 0) return true
   return source.documents.some(
     (document) =>

@@ -9,6 +9,7 @@ import {
   type YAMLError,
 } from 'yaml'
 import { diagnosticAt, type Diagnostic, type Span } from '../diagnostic.js'
+import { composePlainYaml } from './compose-plain-yaml.js'
 
 /** A YAML file parsed with source positions kept for every node. */
 export interface YamlSource {
@@ -16,6 +17,31 @@ export interface YamlSource {
   documents: Document.Parsed[]
   lineCounter: LineCounter
   diagnostics: Diagnostic[]
+}
+
+/** A parsed YAML document, as far as the rule reader looks at it. */
+export interface YamlDocument {
+  readonly contents: Node | null
+}
+
+/** A rule file's YAML: its documents' root nodes, with positions. */
+export interface RuleYaml {
+  text: string
+  documents: readonly YamlDocument[]
+  lineCounter: LineCounter
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Parse a rule file's YAML: with `composePlainYaml` when the file keeps to
+ * its subset (nearly every rule), else with `parseYamlSource`, which also
+ * reports any problem.
+ */
+export function parseRuleYaml(text: string): RuleYaml {
+  const lineCounter = new LineCounter()
+  const map = composePlainYaml(text, lineCounter)
+  if (map) return { text, documents: [{ contents: map }], lineCounter, diagnostics: [] }
+  return parseYamlSource(text)
 }
 
 /**

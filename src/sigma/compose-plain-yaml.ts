@@ -1,0 +1,266 @@
+import { CST, isScalar, Pair, Parser, Scalar, Schema, YAMLMap, YAMLSeq, type CollectionTag, type LineCounter, type Node, type ScalarTag } from 'yaml'
+
+/**
+ * A faster way to build the nodes of a plain rule file from `yaml`'s
+ * concrete syntax tree, skipping its composer.
+ *
+ * Composing the documents cost about a quarter of `parseAllDocuments` on the
+ * SigmaHQ corpus (yaml 2.9), and a run parses every rule file. Most rule
+ * files use only block maps and lists of scalars with comments, so this walk
+ * builds the same `YAMLMap`, `YAMLSeq`, `Pair` and `Scalar` nodes, with the
+ * same values and ranges, for exactly that subset. It returns undefined for
+ * anything else: several documents, flow collections, anchors, aliases,
+ * tags, explicit keys, empty values, tab characters, a duplicate key, or any
+ * problem yaml would report. The caller then parses the file with
+ * `parseAllDocuments`, which reports the problem. Ranges follow the
+ * composer's rules in yaml 2.9 (`resolve-block-map.js`, `resolve-block-seq.js`,
+ * `resolve-props.js`); test/compose-plain-yaml.test.ts compares both on the
+ * corpus and on random edits of it.
+ */
+export function composePlainYaml(text: string, lineCounter: LineCounter): YAMLMap | undefined {
+  // Tabs take part in yaml's indentation checks, which this walk does not repeat.
+  if (text.includes('\t')) return undefined
+  let document: CST.Document | undefined
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    if (token.type !== 'document' || document !== undefined) return undefined
+    document = token
+  }
+  if (document === undefined || document.value?.type !== 'block-map') return undefined
+  if (!isOnlySpace(document.start, true) || !isOnlySpace(document.end ?? [], false)) return undefined
+  try {
+    return composeBlockMap(document.value)
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined
+    throw error
+  }
+}
+
+/** Thrown inside the walk when the file leaves the subset; never escapes `composePlainYaml`. */
+class Unsupported extends Error {}
+
+function unsupported(): never {
+  throw new Unsupported()
+}
+
+const CORE_TAGS = new Schema({ schema: 'core', resolveKnownTags: true }).tags
+
+/** Tags of the YAML 1.2 core schema that resolve an untagged plain scalar, in the order yaml tries them. */
+const PLAIN_SCALAR_TAGS = CORE_TAGS.filter((tag): tag is ScalarTag => tag.default === true && isTestedScalarTag(tag))
+
+/** The same at a map key, where yaml also tries tags marked for keys. */
+const PLAIN_KEY_TAGS = CORE_TAGS.filter((tag): tag is ScalarTag => (tag.default === true || tag.default === 'key') && isTestedScalarTag(tag))
+
+function isTestedScalarTag(tag: ScalarTag | CollectionTag): tag is ScalarTag {
+  return tag.test !== undefined && !('collection' in tag && tag.collection !== undefined)
+}
+
+/** The document options yaml passes to a tag's resolve function (its defaults). */
+const RESOLVE_OPTIONS = { intAsBigInt: false }
+
+/** First characters of plain scalars that a core schema tag other than string may match. */
+const NON_STRING_START = /^[-+.0-9~nNtTfF]/
+
+/**
+ * Walk the separator tokens before a node (`start` of an item, `sep` of a
+ * pair) as yaml's `resolveProps` does, for spaces, newlines, comments and
+ * one `indicator`. Returns where they end and whether they hold the
+ * indicator and a newline.
+ */
+function readSeparators(tokens: readonly CST.SourceToken[], indicator: string, offset: number, startOnNewline: boolean): { found: boolean; hasNewline: boolean; end: number } {
+  let hasSpace = startOnNewline
+  let hasNewline = false
+  let found = false
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'space':
+        hasSpace = true
+        break
+      case 'newline':
+        hasSpace = true
+        hasNewline = true
+        break
+      case 'comment':
+        // yaml reports a comment that touches the token before it.
+        if (!hasSpace) unsupported()
+        break
+      default:
+        if (token.type !== indicator || found) unsupported()
+        found = true
+        hasSpace = false
+    }
+  }
+  const last = tokens[tokens.length - 1]
+  return { found, hasNewline, end: last ? last.offset + last.source.length : offset }
+}
+
+/** Tell whether the tokens are only spaces, newlines and comments that yaml accepts there. */
+function isOnlySpace(tokens: readonly CST.SourceToken[], startOnNewline: boolean): boolean {
+  try {
+    return !readSeparators(tokens, '', 0, startOnNewline).found
+  } catch (error) {
+    if (error instanceof Unsupported) return false
+    throw error
+  }
+}
+
+function composeNode(token: CST.Token, atKey: boolean): Node {
+  switch (token.type) {
+    case 'block-map':
+      return composeBlockMap(token)
+    case 'block-seq':
+      return composeBlockSeq(token)
+    case 'scalar':
+    case 'single-quoted-scalar':
+    case 'double-quoted-scalar':
+    case 'block-scalar':
+      return composeScalar(token, atKey)
+    default:
+      return unsupported()
+  }
+}
+
+function composeBlockMap(token: CST.BlockMap): YAMLMap {
+  const map = new YAMLMap()
+  let offset = token.offset
+  let commentEnd: number | undefined
+  for (const { start, key, sep, value } of token.items) {
+    const keyProps = readSeparators(start, '', offset, true)
+    if (!key && !sep) {
+      // A line of comments at the map's indentation.
+      commentEnd = keyProps.end
+      continue
+    }
+    if (!key || !sep || !value || !('indent' in key) || key.indent !== token.indent) unsupported()
+    if (key.type !== 'scalar' && key.type !== 'single-quoted-scalar' && key.type !== 'double-quoted-scalar') unsupported()
+    // An implicit key must be on one line.
+    if (key.source.includes('\n') || key.end?.some((item) => item.type === 'newline')) unsupported()
+    const keyNode = composeScalar(key, true)
+    if (map.items.some((pair) => isScalar(pair.key) && pair.key.value === keyNode.value)) unsupported()
+
+    const valueProps = readSeparators(sep, 'map-value-ind', keyNode.range?.[2] ?? offset, false)
+    if (!valueProps.found) unsupported()
+    if (value.type === 'block-map' && !valueProps.hasNewline) unsupported()
+    // yaml's strict mode limits an implicit key to 1024 characters before its ':'.
+    const indicator = sep.find((item) => item.type === 'map-value-ind')
+    if (!indicator || indicator.offset - key.offset > 1024) unsupported()
+    const valueNode = composeNode(value, false)
+    offset = valueNode.range?.[2] ?? unsupported()
+    map.items.push(new Pair(keyNode, valueNode))
+  }
+  if (commentEnd !== undefined && commentEnd < offset) unsupported()
+  map.range = [token.offset, offset, commentEnd ?? offset]
+  return map
+}
+
+function composeBlockSeq(token: CST.BlockSequence): YAMLSeq {
+  const seq = new YAMLSeq()
+  let offset = token.offset
+  let commentEnd: number | undefined
+  for (const { start, value } of token.items) {
+    const itemProps = readSeparators(start, 'seq-item-ind', offset, true)
+    if (!itemProps.found) {
+      if (value) unsupported()
+      commentEnd = itemProps.end
+      continue
+    }
+    if (!value) unsupported()
+    const item = composeNode(value, false)
+    offset = item.range?.[2] ?? unsupported()
+    seq.items.push(item)
+  }
+  seq.range = [token.offset, offset, commentEnd ?? offset]
+  return seq
+}
+
+function composeScalar(token: CST.FlowScalar | CST.BlockScalar, atKey: boolean): Scalar {
+  const resolved = resolveOneLineScalar(token) ?? resolveAnyScalar(token)
+  let node: Scalar
+  let format: string | undefined
+  const tag = token.type === 'scalar' ? findPlainScalarTag(resolved.value, atKey) : undefined
+  if (tag) {
+    const result: unknown = tag.resolve(resolved.value, () => unsupported(), RESOLVE_OPTIONS)
+    node = isScalar(result) ? result : new Scalar(result)
+    format = tag.format
+  } else node = new Scalar(resolved.value)
+  node.range = resolved.range
+  node.source = resolved.value
+  if (resolved.type) node.type = resolved.type
+  if (format) node.format = format
+  if (resolved.comment) node.comment = resolved.comment
+  return node
+}
+
+/** A scalar as `CST.resolveAsScalar` returns it. */
+type ResolvedScalar = NonNullable<ReturnType<typeof CST.resolveAsScalar>>
+
+function resolveAnyScalar(token: CST.FlowScalar | CST.BlockScalar): ResolvedScalar {
+  let problem = false
+  const resolved = CST.resolveAsScalar(token, true, () => {
+    problem = true
+  })
+  if (!resolved || problem) unsupported()
+  return resolved
+}
+
+/**
+ * Resolve a plain or single-quoted scalar on one line, the usual value of a
+ * rule, without the line folding of `CST.resolveAsScalar`, which builds two
+ * regular expressions per scalar. Returns undefined for any other scalar.
+ */
+function resolveOneLineScalar(token: CST.FlowScalar | CST.BlockScalar): ResolvedScalar | undefined {
+  const { source, offset } = token
+  if (source.includes('\n')) return undefined
+  let value: string
+  if (token.type === 'scalar') {
+    // yaml reports these as the first character of a plain scalar.
+    if (source === '' || BAD_PLAIN_START.test(source)) return undefined
+    value = source
+  } else if (token.type === 'single-quoted-scalar') {
+    if (source.length < 2 || !source.endsWith("'")) return undefined
+    const inner = source.slice(1, -1)
+    // Inside the quotes a quote is written twice; anything else is left to yaml.
+    if (inner.replaceAll("''", '').includes("'")) return undefined
+    value = inner.replaceAll("''", "'")
+  } else return undefined
+  const valueEnd = offset + source.length
+  const end = readScalarEnd(token.end ?? [], valueEnd)
+  return { value, type: token.type === 'scalar' ? Scalar.PLAIN : Scalar.QUOTE_SINGLE, comment: end.comment, range: [offset, valueEnd, end.offset] }
+}
+
+/** First characters that yaml rejects at the start of a plain scalar. */
+const BAD_PLAIN_START = /^[\t,%|>@`]/
+
+/** Walk the tokens after a scalar as yaml's `resolveEnd` does in strict mode. */
+function readScalarEnd(tokens: readonly CST.SourceToken[], offset: number): { comment: string; offset: number } {
+  let comment = ''
+  let hasSpace = false
+  let separator = ''
+  let end = offset
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'space':
+        hasSpace = true
+        break
+      case 'comment': {
+        if (!hasSpace) unsupported()
+        const text = token.source.substring(1) || ' '
+        comment = comment === '' ? text : comment + separator + text
+        separator = ''
+        break
+      }
+      case 'newline':
+        if (comment !== '') separator += token.source
+        hasSpace = true
+        break
+      default:
+        unsupported()
+    }
+    end += token.source.length
+  }
+  return { comment, offset: end }
+}
+
+function findPlainScalarTag(value: string, atKey: boolean): ScalarTag | undefined {
+  if (value !== '' && !NON_STRING_START.test(value) && !atKey) return undefined
+  return (atKey ? PLAIN_KEY_TAGS : PLAIN_SCALAR_TAGS).find((tag) => tag.test?.test(value))
+}
