@@ -42,7 +42,7 @@ describe('fixture paths stay inside the root', () => {
     ['link-inside/inner.json', 'inside', undefined],
     ['missing.json', 'missing', undefined],
   ])('%s is %s', async (written, status, reason) => {
-    const resolved = await resolveInsideRoot(path.join(root, 'rules'), written, root)
+    const resolved = resolveInsideRoot(path.join(root, 'rules'), written, root)
     expect(resolved.status).toBe(status)
     if (resolved.status === 'outside') expect(resolved.reason).toBe(reason)
   })

@@ -8,6 +8,7 @@ import { fieldEntries, isFilterName, type FieldEntry } from './detection-walk.js
 import { pairOf } from './metadata-checks.js'
 import {
   knownCategories,
+  knownProducts,
   knownServices,
   PRODUCT_LOGSOURCES,
   PRODUCTLESS_CATEGORIES,
@@ -183,8 +184,8 @@ function misspelledKeys(rule: SigmaRule, emit: Parameters<RuleCheck['run']>[2]):
 function misspelledValues(rule: SigmaRule, emit: Parameters<RuleCheck['run']>[2]): Diagnostic[] {
   const logsource = rule.logsource
   if (!logsource) return []
-  const known: Record<'product' | 'category' | 'service', Set<string>> = {
-    product: new Set(Object.keys(PRODUCT_LOGSOURCES)),
+  const known: Record<'product' | 'category' | 'service', ReadonlySet<string>> = {
+    product: knownProducts(),
     category: knownCategories(),
     service: knownServices(),
   }

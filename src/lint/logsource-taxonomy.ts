@@ -65,16 +65,28 @@ export const PRODUCTLESS_CATEGORIES = ['antivirus', 'database', 'dns', 'firewall
 /** Services the appendix lists without a product or under the generic `network` category. */
 export const PRODUCTLESS_SERVICES = ['apache', 'connection', 'dns']
 
-/** Return every category value the appendix lists. */
-export function knownCategories(): Set<string> {
+let categories: ReadonlySet<string> | undefined
+let services: ReadonlySet<string> | undefined
+
+/** Return every category value the appendix lists, built on first use because every rule's check asks. */
+export function knownCategories(): ReadonlySet<string> {
+  if (categories) return categories
   const all = new Set(PRODUCTLESS_CATEGORIES)
   for (const entry of Object.values(PRODUCT_LOGSOURCES)) entry.categories.forEach((name) => all.add(name))
-  return all
+  return (categories = all)
 }
 
-/** Return every service value the appendix lists. */
-export function knownServices(): Set<string> {
+/** Return every service value the appendix lists, built on first use. */
+export function knownServices(): ReadonlySet<string> {
+  if (services) return services
   const all = new Set(PRODUCTLESS_SERVICES)
   for (const entry of Object.values(PRODUCT_LOGSOURCES)) entry.services.forEach((name) => all.add(name))
-  return all
+  return (services = all)
+}
+
+let products: ReadonlySet<string> | undefined
+
+/** Return every product value the appendix lists, built on first use. */
+export function knownProducts(): ReadonlySet<string> {
+  return (products ??= new Set(Object.keys(PRODUCT_LOGSOURCES)))
 }

@@ -129,12 +129,19 @@ export const SYSMON_COMMON_FIELDS = [
   'UtcTime',
 ]
 
+/** Field sets by their event ids, joined with commas; rules use few distinct combinations. */
+const fieldsByEventIds = new Map<string, ReadonlySet<string>>()
+
 /** Return the field names allowed for a set of Sysmon event ids. */
-export function sysmonFieldsFor(eventIds: readonly number[]): Set<string> {
+export function sysmonFieldsFor(eventIds: readonly number[]): ReadonlySet<string> {
+  const key = eventIds.join(',')
+  const known = fieldsByEventIds.get(key)
+  if (known) return known
   const fields = new Set(SYSMON_COMMON_FIELDS)
   for (const id of eventIds) {
     for (const field of SYSMON_EVENT_FIELDS[id] ?? []) fields.add(field)
   }
+  fieldsByEventIds.set(key, fields)
   return fields
 }
 

@@ -227,7 +227,7 @@ async function loadCaseFile(
   const { file, options, result } = context
   const span = context.source.spanOf([place.list, place.index, 'file'])
   const where = describeEntry(place)
-  const resolved = await resolveInsideRoot(
+  const resolved = resolveInsideRoot(
     path.dirname(file),
     written,
     options.root,

@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises'
+import { realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 
 /**
@@ -16,13 +16,16 @@ export type OutsideReason = 'absolute' | 'parent' | 'symlink'
 /**
  * Resolve `relative` against `fromDirectory` and make sure that the result,
  * after following symlinks, stays inside `root`. Backslashes count as
- * separators so that paths written on Windows work.
+ * separators so that paths written on Windows work. The file system is asked
+ * synchronously: a regression path is tried in every folder from the rule's
+ * up to the root, and an awaited call per folder made that search about a
+ * tenth of a corpus run.
  */
-export async function resolveInsideRoot(
+export function resolveInsideRoot(
   fromDirectory: string,
   relative: string,
   root: string,
-): Promise<ResolvedPath> {
+): ResolvedPath {
   const written = relative.replaceAll('\\', '/')
   if (path.isAbsolute(written) || path.win32.isAbsolute(relative)) {
     return { status: 'outside', path: relative, reason: 'absolute' }
@@ -35,16 +38,13 @@ export async function resolveInsideRoot(
   return followLinks(resolved, root)
 }
 
-async function followLinks(
-  resolved: string,
-  root: string,
-): Promise<ResolvedPath> {
+function followLinks(resolved: string, root: string): ResolvedPath {
   try {
-    const real = await realpath(resolved)
-    if (!isInside(await realpath(root), real)) {
+    const real = realpathSync.native(resolved)
+    if (!isInside(realpathSync.native(root), real)) {
       return { status: 'outside', path: resolved, reason: 'symlink' }
     }
-    const info = await stat(real)
+    const info = statSync(real)
     return { status: 'inside', path: resolved, isDirectory: info.isDirectory() }
   } catch {
     return { status: 'missing', path: resolved }

@@ -36,7 +36,7 @@ export async function loadRegressionCases(
   options: FixtureOptions,
 ): Promise<FixtureCases> {
   const result: FixtureCases = { cases: [], diagnostics: [] }
-  const located = await locateRegressionData(
+  const located = locateRegressionData(
     path.resolve(ruleFile),
     regressionPath,
     options.root,
@@ -73,17 +73,17 @@ export async function loadRegressionCases(
 type LocatedData = ResolvedPath & { base: string }
 
 /** Try `regressionPath` from the rule's folder upwards, stopping at the root. */
-async function locateRegressionData(
+function locateRegressionData(
   ruleFile: string,
   regressionPath: string,
   root: string,
-): Promise<LocatedData> {
+): LocatedData {
   const top = path.resolve(root)
   let directory = path.dirname(ruleFile)
   let last: LocatedData = { status: 'missing', path: regressionPath, base: top }
 
   while (isInside(top, directory)) {
-    const resolved = await resolveInsideRoot(directory, regressionPath, top)
+    const resolved = resolveInsideRoot(directory, regressionPath, top)
     if (resolved.status !== 'missing') return { ...resolved, base: directory }
     last = { ...resolved, base: directory }
 
@@ -152,7 +152,7 @@ async function buildRegressionCases(
     'regression_tests_info',
     entry.index,
   ])
-  const evtx = await resolveInsideRoot(context.base, entry.path, options.root)
+  const evtx = resolveInsideRoot(context.base, entry.path, options.root)
   if (evtx.status === 'outside') {
     const pathSpan = context.source.spanOf([
       'regression_tests_info',
@@ -237,7 +237,7 @@ async function findEventJson(
     path.join(path.dirname(context.infoPath), name),
   ]
   for (const candidate of candidates) {
-    const resolved = await resolveInsideRoot(
+    const resolved = resolveInsideRoot(
       context.base,
       path.relative(context.base, candidate),
       context.options.root,
