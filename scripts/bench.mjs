@@ -70,9 +70,9 @@ async function main() {
   const cli = path.join(ROOT, 'dist', 'cli', 'index.js')
   if (existsSync(cli)) {
     const ms = median(repeat(RUNS, () => wallOf(['node', cli, 'check', ...RULE_DIRS, '--fail-on', 'never', '--format', 'json'], {})))
-    add({ measure: 'check corpus as a whole process (dist/cli, cold, default threads)', ms, rules: files.length })
+    add({ measure: 'check corpus as a whole process (dist/cli, cold, default threads)', ms, rules: files.length, rssMb: childRss(['cli', '']) })
     const threaded = median(repeat(RUNS, () => wallOf(['node', cli, 'check', ...RULE_DIRS, '--fail-on', 'never', '--format', 'json', '--threads', String(workers.count)], {})))
-    add({ measure: `check corpus as a whole process (dist/cli, cold, ${workers.count} threads)`, ms: threaded, rules: files.length })
+    add({ measure: `check corpus as a whole process (dist/cli, cold, ${workers.count} threads)`, ms: threaded, rules: files.length, rssMb: childRss(['cli', String(workers.count)]) })
   }
   await growthOfCheck(engine, files, add)
 
@@ -344,6 +344,16 @@ function childRss(args) {
 /** Work done in a child process, so its peak RSS is its own. */
 async function runChild([kind, arg, threads]) {
   const start = performance.now()
+  if (kind === 'cli') {
+    // The CLI bundle runs as it would from a shell; only this process's peak RSS goes to the parent.
+    const write = process.stdout.write.bind(process.stdout)
+    process.stdout.write = () => true
+    process.on('exit', () => write(`${JSON.stringify({ rssMb: process.resourceUsage().maxRSS / 1024 })}\n`))
+    const cli = path.join(ROOT, 'dist', 'cli', 'index.js')
+    process.argv = [process.argv[0], cli, 'check', ...RULE_DIRS, '--fail-on', 'never', '--format', 'json', ...(arg ? ['--threads', arg] : [])]
+    await import(cli)
+    return
+  }
   if (kind === 'verb') {
     const { run } = await import(path.join(BUILD, 'engine.js'))
     await run({ verb: arg, paths: RULE_DIRS, cwd: CORPUS, workers: { ...(await workerOption()), count: Number(threads) } })

@@ -185,24 +185,27 @@ async function runParts(task: PartTask, context: RunContext, options: RunOptions
   logger.info(`Checking ${task.files.length} rule files in ${threads} threads`)
   const compileHere = (chunk: PartTask): Promise<PartResult> => compilePart(chunk, context)
   const results = await runShared(chunks, { entry: workers.entry, workers: threads - 1, heap: sweep ? 'unbounded' : 'bounded', compileHere, logger })
-  if (!mayHaveSplitReferences(task, results)) return results
+  const doubt = splitReferenceDoubt(task, results)
+  if (doubt === undefined) return results
 
-  logger.info('A correlation or filter may name a rule that another thread checked, so the run was repeated on one thread.')
+  logger.info(`The run was repeated on one thread, because ${doubt}.`)
   return [await compilePart(task, context)]
 }
 
 /**
- * Tell whether a split run may differ from a single-thread one. The text
- * scan that keeps correlations and filters with their rules can miss a rule
- * spelled in an unusual way. The correlation or filter then reports the rule
- * as unknown, or picks another rule of the same id or name.
+ * Return why a split run may differ from a single-thread one, or undefined.
+ * The text scan that keeps correlations and filters with their rules can
+ * miss a rule spelled in an unusual way. The correlation or filter then
+ * reports the rule as unknown, or picks another rule of the same id or name.
  */
-function mayHaveSplitReferences(task: PartTask, results: readonly PartResult[]): boolean {
-  if (!task.files.some((file) => file.text !== undefined && mayHoldMetaDocument(file.text))) return false
+function splitReferenceDoubt(task: PartTask, results: readonly PartResult[]): string | undefined {
+  if (!task.files.some((file) => file.text !== undefined && mayHoldMetaDocument(file.text))) return undefined
   const rules = results.flatMap((result) => result.rules)
   const unresolved = rules.some((rule) => rule.report.diagnostics.some((d) => d.check === 'correlation/unknown-rule' || d.check === 'filter/unknown-rule'))
+  if (unresolved) return 'a correlation or filter named a rule that its thread did not find'
   const keys = rules.flatMap((rule) => [rule.facts?.id?.value, rule.facts?.name?.value].filter((key) => key !== undefined).map((key) => key.toLowerCase()))
-  return unresolved || new Set(keys).size < keys.length
+  if (new Set(keys).size < keys.length) return 'an id or name is used by more than one rule, and a correlation or filter may pick another of them on another thread'
+  return undefined
 }
 
 /** Compile, lint and convert the rule files of one part, and run their fixtures. */

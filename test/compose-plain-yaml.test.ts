@@ -3,7 +3,8 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Scalar, type YAMLMap } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { composePlainYaml } from '../src/sigma/compose-plain-yaml.js'
+import { composePlainYaml, findTooDeepOffset } from '../src/sigma/compose-plain-yaml.js'
+import { parseRuleFile } from '../src/sigma/load-rule-file.js'
 import { hasShared, repoRoot, sharedRoot } from './helpers.js'
 
 /** Parse with yaml's composer, with the options the rule reader used before the fast path. */
@@ -131,6 +132,13 @@ describe('composePlainYaml', () => {
     expect(composePlainYaml(text, new LineCounter())).toBeUndefined()
   })
 
+  it('declines lists nested past 64 levels', () => {
+    const text = `title: Deep\nx:\n  ${'- '.repeat(65)}v\n`
+
+    expect(composePlainYaml(text, new LineCounter())).toBeUndefined()
+    expect(composePlainYaml(`title: Deep\nx:\n  ${'- '.repeat(60)}v\n`, new LineCounter())).toBeDefined()
+  })
+
   it('agrees with the composer on random edits of a rule', () => {
     const pieces = [' ', '  ', '\n', '\r\n', ':', ': ', '- ', '#', ' #c', "'", "''", '"', '\\', '|', '>', '|-', '[', ']', '{', '}', ',', '&', '*', '!', '?', '%', '@', '`', 'x', '1', '0x1F', '.5', '~', 'null', 'true', '    ', 'key: value\n', '    - item\n']
     const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 4 }), insert: fc.array(fc.constantFrom(...pieces), { maxLength: 4 }) })
@@ -169,4 +177,35 @@ describe('composePlainYaml', () => {
     expect(declined).toHaveLength(7)
     expect(outcomes).toHaveLength(3540)
   }, 60_000)
+})
+
+describe('findTooDeepOffset', () => {
+  it('finds the first collection past 1000 levels', () => {
+    const text = `x:\n  ${'- '.repeat(1001)}v\n`
+
+    expect(findTooDeepOffset(text)).toBe(3 + 2 + 2 * 999)
+    expect(findTooDeepOffset(`x:\n  ${'- '.repeat(999)}v\n`)).toBeUndefined()
+    expect(findTooDeepOffset(`x: ${'['.repeat(1200)}${']'.repeat(1200)}\n`)).toBe(3 + 999)
+  })
+
+  it('keeps positions in a long file the composer reads', () => {
+    // Over 1000 characters, so the depth check parses it first, and a flow list sends it to the composer.
+    const text = `title: Long\ndescription: '${'x'.repeat(1200)}'\ntags: [attack.execution]\nlevel: low\nlevel: high\n`
+
+    const file = parseRuleFile('long.yml', text)
+
+    expect(file.diagnostics.map((d) => `${d.check}:${d.line}:${d.column}`)).toEqual(['yaml/duplicate-key:5:1'])
+  })
+
+  it('gives a deep rule file a located finding', () => {
+    const text = `title: Deep\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image: x\n    condition: sel\nx:\n  ${'- '.repeat(5000)}v\n`
+
+    const file = parseRuleFile('deep.yml', text)
+
+    expect(file.rules).toEqual([])
+    expect(file.diagnostics).toHaveLength(1)
+    expect(file.diagnostics[0]?.check).toBe('limits/nesting-depth')
+    expect(file.diagnostics[0]?.line).toBe(9)
+    expect(file.diagnostics[0]?.column).toBe(2001)
+  })
 })

@@ -294,6 +294,21 @@ describe('loadEventFile broken input', () => {
     })
   })
 
+  test('broken line is one broken record', () => {
+    const text = '{"EventID": 1, "Image": "a"}\n{"EventID": 1, "Image": "b"}\nnot json\n{"EventID": 1, "Image": "c"}\n'
+
+    const { events, diagnostics } = parseEventText(text, 'events.ndjson')
+
+    expect(events.map((loaded) => loaded.event['Image'])).toEqual(['a', 'b', 'c'])
+    expect(diagnostics).toHaveLength(1)
+    expect(diagnostics[0]).toMatchObject({
+      check: 'fixture/invalid-json',
+      message: "Record 3 is not valid JSON: unexpected character 'n', expected a value. Fix the JSON at this position; the other records are still loaded.",
+      line: 3,
+      column: 1,
+    })
+  })
+
   test('unclosed array and trailing text', () => {
     const unclosed = parseEventText('[{"a": 1},\n {"a": 2}', 'x.json')
     expect(unclosed.events.map((loaded) => loaded.event)).toEqual([

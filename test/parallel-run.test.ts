@@ -126,10 +126,28 @@ describe('a run split across worker threads', () => {
 
       const { single, split, lines } = await bothWays({ verb: 'lint', paths: ['rules'], cwd: tree }, 2)
 
-      expect(lines).toContain('info: A correlation or filter may name a rule that another thread checked, so the run was repeated on one thread.')
+      expect(lines).toContain('info: The run was repeated on one thread, because a correlation or filter named a rule that its thread did not find.')
       expect(split).toEqual(single)
       const unknown = (single as { rules: { diagnostics: { check: string }[] }[] }).rules.flatMap((entry) => entry.diagnostics).filter((d) => d.check === 'correlation/unknown-rule')
       expect(unknown).toEqual([])
+    } finally {
+      rmSync(tree, { recursive: true, force: true })
+    }
+  })
+
+  it('reports a deeply nested file as one thread does', async () => {
+    const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-split-'))
+    try {
+      mkdirSync(path.join(tree, 'rules'))
+      for (const name of ['a', 'b', 'c']) writeFileSync(path.join(tree, 'rules', `${name}.yml`), ruleWith(`    selection:\n        Image|endswith: '\\${name}.exe'\n    condition: selection`).replace(/^title: .*$/m, `title: Rule ${name}`))
+      // Deeper than a thread's stack lets yaml's composer go on the main thread.
+      writeFileSync(path.join(tree, 'rules', 'd_deep.yml'), `title: Deep\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image: x\n    condition: sel\nx:\n  ${'- '.repeat(5000)}v\n`)
+
+      const { single, split } = await bothWays({ verb: 'lint', paths: ['rules'], cwd: tree }, 2)
+
+      expect(split).toEqual(single)
+      const deep = (single as { rules: { path: string; diagnostics: { check: string; line: number; column: number }[] }[] }).rules.find((entry) => entry.path === 'rules/d_deep.yml')
+      expect(deep?.diagnostics.map((d) => `${d.check}:${d.line}:${d.column}`)).toEqual(['limits/nesting-depth:9:2001'])
     } finally {
       rmSync(tree, { recursive: true, force: true })
     }

@@ -224,7 +224,9 @@ function reachedEventLimit(reader: RecordReader, offset: number): boolean {
 /**
  * Read values written one after another. A record with an unclosed bracket
  * would swallow the records after it, so reading resumes at the next line
- * that starts with '{', where evtx_dump starts each record.
+ * that starts with '{', where evtx_dump starts each record. After any other
+ * broken record it resumes at the next '{', so a line such as `not json`
+ * is one broken record, not one per word.
  */
 function readStream(reader: RecordReader, start: number): void {
   const { text } = reader
@@ -242,7 +244,9 @@ function readStream(reader: RecordReader, start: number): void {
 
 function nextRecordStart(text: string, start: number, end: number): number {
   const found = text.indexOf('\n{', start)
-  return found === -1 || found >= end ? end : found + 1
+  if (found !== -1 && found < end) return found + 1
+  const next = text.indexOf('{', end)
+  return next === -1 ? text.length : next
 }
 
 /** Parse and normalise one record; return false when it is not valid JSON. */

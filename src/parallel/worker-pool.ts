@@ -203,9 +203,9 @@ const WORKER_YOUNG_GENERATION_MB = 16
  * Old generation of a bounded worker. Without a limit V8 lets garbage grow
  * to several times the live data before collecting. With 64 MB the SigmaHQ
  * corpus run on two threads peaked about 25 MB lower in the same time. A
- * chunk that needs more (a correlation grouped with hundreds of rule files)
- * ends the thread with ERR_WORKER_OUT_OF_MEMORY, and the main thread checks
- * its chunk.
+ * chunk that needs more (a rule file with tens of thousands of values, a
+ * correlation grouped with hundreds of rule files) ends the thread with
+ * ERR_WORKER_OUT_OF_MEMORY, and the main thread checks its chunks.
  */
 const WORKER_OLD_GENERATION_MB = 64
 

@@ -11,6 +11,8 @@ import {
 import type { Diagnostic, Span } from '../diagnostic.js'
 import { diagnosticAt } from '../diagnostic.js'
 import { expandDocument } from '../limits/yaml-limits.js'
+import { findTooDeepOffset } from '../sigma/compose-plain-yaml.js'
+import { tooDeepDiagnostic } from '../sigma/yaml-document.js'
 
 /** A step into a YAML value: a map key or a list index. */
 export type PathSegment = string | number
@@ -54,6 +56,11 @@ function parseYamlText(
   ends?: ReadonlyMap<number, number>,
 ): YamlSource {
   const lineCounter = new LineCounter()
+  const deep = findTooDeepOffset(text)
+  if (deep !== undefined) {
+    const span = { line: 1, column: 1 }
+    return { value: undefined, diagnostics: [{ ...tooDeepDiagnostic(text, deep), file }], spanOf: () => span, keySpanOf: () => span }
+  }
   const document = parseDocument(text, {
     lineCounter,
     prettyErrors: false,

@@ -28,11 +28,44 @@ export function composePlainYaml(text: string, lineCounter: LineCounter): YAMLMa
   if (document === undefined || document.value?.type !== 'block-map') return undefined
   if (!isOnlySpace(document.start, true) || !isOnlySpace(document.end ?? [], false)) return undefined
   try {
-    return composeBlockMap(document.value)
+    return composeBlockMap(document.value, 1)
   } catch (error) {
     if (error instanceof Unsupported) return undefined
     throw error
   }
+}
+
+/**
+ * Deepest nesting of collections that a file may have to be composed. yaml's
+ * composer recurses once per level and reports a stack overflow as an error
+ * at wherever the stack ran out, which depends on the thread's stack size
+ * (about 3 000 levels on the main thread, more in a worker thread), so the
+ * same file would get different findings on different threads.
+ */
+export const MAX_YAML_DEPTH = 1000
+
+/**
+ * Return the offset of the first collection nested deeper than
+ * `MAX_YAML_DEPTH` in the text, or undefined. Walks yaml's concrete syntax
+ * tree with its own stack, so any depth is safe to measure.
+ */
+export function findTooDeepOffset(text: string): number | undefined {
+  // Each level takes at least one character, e.g. "[".
+  if (text.length < MAX_YAML_DEPTH) return undefined
+  const stack: { token: CST.Token | undefined; depth: number }[] = []
+  for (const token of new Parser().parse(text)) {
+    if (token.type === 'document') stack.push({ token: token.value, depth: 0 })
+  }
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop() as { token: CST.Token | undefined; depth: number }
+    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')) continue
+    if (depth >= MAX_YAML_DEPTH) return token.offset
+    for (const item of token.items) {
+      if ('key' in item) stack.push({ token: item.key ?? undefined, depth: depth + 1 })
+      stack.push({ token: item.value, depth: depth + 1 })
+    }
+  }
+  return undefined
 }
 
 /** Thrown inside the walk when the file leaves the subset; never escapes `composePlainYaml`. */
@@ -103,12 +136,19 @@ function isOnlySpace(tokens: readonly CST.SourceToken[], startOnNewline: boolean
   }
 }
 
-function composeNode(token: CST.Token, atKey: boolean): Node {
+/**
+ * Deepest collection the walk builds. Its recursion uses the call stack, and
+ * rules need a few levels, so deeper files go to the composer, which reports
+ * the nesting (see `MAX_YAML_DEPTH`).
+ */
+const MAX_PLAIN_DEPTH = 64
+
+function composeNode(token: CST.Token, atKey: boolean, depth: number): Node {
   switch (token.type) {
     case 'block-map':
-      return composeBlockMap(token)
+      return composeBlockMap(token, depth + 1)
     case 'block-seq':
-      return composeBlockSeq(token)
+      return composeBlockSeq(token, depth + 1)
     case 'scalar':
     case 'single-quoted-scalar':
     case 'double-quoted-scalar':
@@ -119,7 +159,8 @@ function composeNode(token: CST.Token, atKey: boolean): Node {
   }
 }
 
-function composeBlockMap(token: CST.BlockMap): YAMLMap {
+function composeBlockMap(token: CST.BlockMap, depth: number): YAMLMap {
+  if (depth > MAX_PLAIN_DEPTH) unsupported()
   const map = new YAMLMap()
   let offset = token.offset
   let commentEnd: number | undefined
@@ -143,7 +184,7 @@ function composeBlockMap(token: CST.BlockMap): YAMLMap {
     // yaml's strict mode limits an implicit key to 1024 characters before its ':'.
     const indicator = sep.find((item) => item.type === 'map-value-ind')
     if (!indicator || indicator.offset - key.offset > 1024) unsupported()
-    const valueNode = composeNode(value, false)
+    const valueNode = composeNode(value, false, depth)
     offset = valueNode.range?.[2] ?? unsupported()
     map.items.push(new Pair(keyNode, valueNode))
   }
@@ -152,7 +193,8 @@ function composeBlockMap(token: CST.BlockMap): YAMLMap {
   return map
 }
 
-function composeBlockSeq(token: CST.BlockSequence): YAMLSeq {
+function composeBlockSeq(token: CST.BlockSequence, depth: number): YAMLSeq {
+  if (depth > MAX_PLAIN_DEPTH) unsupported()
   const seq = new YAMLSeq()
   let offset = token.offset
   let commentEnd: number | undefined
@@ -164,7 +206,7 @@ function composeBlockSeq(token: CST.BlockSequence): YAMLSeq {
       continue
     }
     if (!value) unsupported()
-    const item = composeNode(value, false)
+    const item = composeNode(value, false, depth)
     offset = item.range?.[2] ?? unsupported()
     seq.items.push(item)
   }

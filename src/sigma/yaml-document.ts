@@ -9,7 +9,7 @@ import {
   type YAMLError,
 } from 'yaml'
 import { diagnosticAt, type Diagnostic, type Span } from '../diagnostic.js'
-import { composePlainYaml } from './compose-plain-yaml.js'
+import { composePlainYaml, findTooDeepOffset, MAX_YAML_DEPTH } from './compose-plain-yaml.js'
 
 /** A YAML file parsed with source positions kept for every node. */
 export interface YamlSource {
@@ -51,6 +51,8 @@ export function parseRuleYaml(text: string): RuleYaml {
  */
 export function parseYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter()
+  const deep = findTooDeepOffset(text)
+  if (deep !== undefined) return { text, documents: [], lineCounter, diagnostics: [tooDeepDiagnostic(text, deep)] }
   const documents = parseAllDocuments(text, {
     lineCounter,
     keepSourceTokens: false,
@@ -67,6 +69,17 @@ export function parseYamlSource(text: string): YamlSource {
     }
   }
   return { text, documents: list, lineCounter, diagnostics }
+}
+
+/** Report YAML nested deeper than the parser may go, at the first collection too deep. */
+export function tooDeepDiagnostic(text: string, offset: number): Diagnostic {
+  // Lines are counted as yaml counts them: only '\n' ends one.
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1
+  let line = 1
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++
+  const col = offset - lineStart + 1
+  const message = `The YAML is nested more than ${MAX_YAML_DEPTH} levels deep here, which the parser cannot read. Flatten the nesting; Sigma rules need only a few levels.`
+  return diagnosticAt({ line, column: col }, 'limits/nesting-depth', 'error', message)
 }
 
 function yamlErrorDiagnostic(
