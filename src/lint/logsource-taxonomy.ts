@@ -68,7 +68,7 @@ export const PRODUCTLESS_SERVICES = ['apache', 'connection', 'dns']
 let categories: ReadonlySet<string> | undefined
 let services: ReadonlySet<string> | undefined
 
-/** Return every category value the appendix lists, built on first use because every rule's check asks. */
+/** Return every category value the appendix lists, built on first use because the check runs for every rule. */
 export function knownCategories(): ReadonlySet<string> {
   if (categories) return categories
   const all = new Set(PRODUCTLESS_CATEGORIES)

@@ -1,8 +1,8 @@
 import { CST, isScalar, Pair, Parser, Scalar, Schema, YAMLMap, YAMLSeq, type CollectionTag, type LineCounter, type Node, type ScalarTag } from 'yaml'
 
 /**
- * A faster way to build the nodes of a plain rule file from `yaml`'s
- * concrete syntax tree, skipping its composer.
+ * Build the nodes of a plain rule file straight from `yaml`'s concrete
+ * syntax tree, skipping its composer, which is faster.
  *
  * Composing the documents cost about a quarter of `parseAllDocuments` on the
  * SigmaHQ corpus (yaml 2.9), and a run parses every rule file. Most rule
@@ -38,7 +38,7 @@ export function composePlainYaml(text: string, lineCounter: LineCounter): YAMLMa
 /**
  * Deepest nesting of collections that a file may have to be composed. yaml's
  * composer recurses once per level and reports a stack overflow as an error
- * at wherever the stack ran out, which depends on the thread's stack size
+ * at wherever the stack ran out. That depends on the thread's stack size
  * (about 3 000 levels on the main thread, more in a worker thread), so the
  * same file would get different findings on different threads.
  */
