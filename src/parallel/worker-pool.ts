@@ -202,12 +202,13 @@ const WORKER_YOUNG_GENERATION_MB = 16
 /**
  * Old generation of a bounded worker. Without a limit V8 lets garbage grow
  * to several times the live data before collecting. With 64 MB the SigmaHQ
- * corpus run on two threads peaked about 25 MB lower in the same time. A
+ * corpus run on two threads peaked about 15 MB lower in the same time, and
+ * with 48 MB about 8 MB lower again (2-core VM, Node 20). A
  * chunk that needs more (a rule file with tens of thousands of values, a
  * correlation grouped with hundreds of rule files) ends the thread with
  * ERR_WORKER_OUT_OF_MEMORY, and the main thread checks its chunks.
  */
-const WORKER_OLD_GENERATION_MB = 64
+const WORKER_OLD_GENERATION_MB = 48
 
 function startWorker(entry: string | URL, heap: WorkerHeap): Worker {
   const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...(heap === 'bounded' ? { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } : {}) }
