@@ -47,20 +47,29 @@ export interface CompiledCorrelation {
   missingReason?: string
 }
 
-/** A top-level `filter` key, also quoted or as an explicit key (`? filter`). */
-const FILTER_KEY = /^(?:\?[ \t]*)?["']?filter["']?[ \t]*(?::|$)/m
+/** A top-level `filter` key, also quoted, as an explicit key (`? filter`) or after a byte order mark. */
+const FILTER_KEY = /^\uFEFF?(?:\?[ \t]*)?["']?filter["']?[ \t]*(?::|$)/m
 
 /** A top-level `correlation` or `filter` key, spelled as `FILTER_KEY` allows. */
-const META_DOCUMENT_KEY = /^(?:\?[ \t]*)?["']?(?:correlation|filter)["']?[ \t]*(?::|$)/m
+const META_DOCUMENT_KEY = /^\uFEFF?(?:\?[ \t]*)?["']?(?:correlation|filter)["']?[ \t]*(?::|$)/m
+
+/**
+ * A document written as a flow map, such as `{title: x, correlation: {...}}`,
+ * at the start of a line or after `---`. Its keys may stand anywhere on its
+ * lines, so any such key counts.
+ */
+const FLOW_DOCUMENT = /^\uFEFF?(?:---[ \t]+)?\{/m
+const ANY_FILTER_KEY = /\bfilter["']?[ \t]*:/
+const ANY_META_KEY = /\b(?:correlation|filter)["']?[ \t]*:/
 
 /** Tell from a file's text whether it may hold a filter document. */
 export function mayHoldFilter(text: string): boolean {
-  return FILTER_KEY.test(text)
+  return FILTER_KEY.test(text) || (FLOW_DOCUMENT.test(text) && ANY_FILTER_KEY.test(text))
 }
 
 /** Tell from a file's text whether it may hold a correlation or filter document. */
 export function mayHoldMetaDocument(text: string): boolean {
-  return META_DOCUMENT_KEY.test(text)
+  return META_DOCUMENT_KEY.test(text) || (FLOW_DOCUMENT.test(text) && ANY_META_KEY.test(text))
 }
 
 /** Read the filter documents of every rule file in the run. Their diagnostics are reported when the document itself is compiled. */
@@ -68,7 +77,7 @@ export async function collectFilters(files: readonly { path: string; text?: stri
   const filters: SigmaFilter[] = []
   for (const file of files) {
     const text = file.text ?? readTextForScan(file.path, DEFAULT_LIMITS.ruleFileBytes)
-    if (!FILTER_KEY.test(text)) continue
+    if (!mayHoldFilter(text)) continue
     for (const { rule } of parseRuleFile(file.path, text).rules) {
       if (rule.kind !== 'filter') continue
       const read = readFilter(rule)

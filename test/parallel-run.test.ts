@@ -153,6 +153,31 @@ describe('a run split across worker threads', () => {
     }
   })
 
+  it('resolves flow-map and BOM correlations', async () => {
+    const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-split-'))
+    try {
+      mkdirSync(path.join(tree, 'rules'))
+      const rule = (name: string, id: string): string => `title: Rule ${name}\nid: ${id}\nname: rule_${name}\nstatus: test\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n    selection:\n        Image|endswith: '\\${name}.exe'\n    condition: selection\nlevel: low\n`
+      writeFileSync(path.join(tree, 'rules', 'a.yml'), rule('a', '0b0b0b0b-0000-4000-8000-000000000001'))
+      writeFileSync(path.join(tree, 'rules', 'b.yml'), rule('b', '0b0b0b0b-0000-4000-8000-000000000002'))
+      writeFileSync(path.join(tree, 'rules', 'c_flow.yml'), '{title: Flow correlation, id: 0b0b0b0b-0000-4000-8000-000000000003, correlation: {type: temporal, rules: [rule_a, rule_b], group-by: [User], timespan: 5m}, level: high}\n')
+      writeFileSync(path.join(tree, 'rules', 'd_bom.yml'), '\uFEFFcorrelation:\n    type: event_count\n    rules:\n        - rule_a\n    group-by:\n        - Computer\n    timespan: 5m\n    condition:\n        gte: 3\ntitle: Bom correlation\nid: 0b0b0b0b-0000-4000-8000-000000000004\nlevel: low\n')
+
+      const { single, split } = await bothWays({ verb: 'lint', paths: ['rules'], cwd: tree }, 2)
+
+      expect(split).toEqual(single)
+      const checks = (single as { rules: { path: string; diagnostics: { check: string; line: number }[] }[] }).rules.map((entry) => [entry.path, entry.diagnostics.map((d) => `${d.check}:${d.line}`)])
+      expect(checks).toEqual([
+        ['rules/a.yml', ['metadata/missing-field:1', 'correlation/not-generated:1']],
+        ['rules/b.yml', ['metadata/missing-field:1', 'correlation/not-generated:1']],
+        ['rules/c_flow.yml', ['correlation/fixed-window:1']],
+        ['rules/d_bom.yml', ['correlation/fixed-window:7']],
+      ])
+    } finally {
+      rmSync(tree, { recursive: true, force: true })
+    }
+  })
+
   it('reads the configuration again for each run', async () => {
     const tree = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-split-'))
     try {
