@@ -139,6 +139,15 @@ describe('composePlainYaml', () => {
     expect(composePlainYaml(`title: Deep\nx:\n  ${'- '.repeat(60)}v\n`, new LineCounter())).toBeDefined()
   })
 
+  it('checks many keys for duplicates', () => {
+    const keys = Array.from({ length: 3000 }, (_, index) => `    Field${index}: value${index}\n`).join('')
+    const text = `title: Wide\ndetection:\n  selection:\n${keys}`
+
+    expect(agreement(text)).toBe('equal')
+    expect(agreement(`${text}    Field17: again\n`)).toBe('declined')
+    expect(agreement(`${text}    Field2999: again\n`)).toBe('declined')
+  })
+
   it('agrees with the composer on random edits of a rule', () => {
     const pieces = [' ', '  ', '\n', '\r\n', ':', ': ', '- ', '#', ' #c', "'", "''", '"', '\\', '|', '>', '|-', '[', ']', '{', '}', ',', '&', '*', '!', '?', '%', '@', '`', 'x', '1', '0x1F', '.5', '~', 'null', 'true', '    ', 'key: value\n', '    - item\n']
     const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 4 }), insert: fc.array(fc.constantFrom(...pieces), { maxLength: 4 }) })

@@ -162,6 +162,7 @@ function composeNode(token: CST.Token, atKey: boolean, depth: number): Node {
 function composeBlockMap(token: CST.BlockMap, depth: number): YAMLMap {
   if (depth > MAX_PLAIN_DEPTH) unsupported()
   const map = new YAMLMap()
+  const keys = new Set<unknown>()
   let offset = token.offset
   let commentEnd: number | undefined
   for (const { start, key, sep, value } of token.items) {
@@ -176,7 +177,7 @@ function composeBlockMap(token: CST.BlockMap, depth: number): YAMLMap {
     // An implicit key must be on one line.
     if (key.source.includes('\n') || key.end?.some((item) => item.type === 'newline')) unsupported()
     const keyNode = composeScalar(key, true)
-    if (map.items.some((pair) => isScalar(pair.key) && pair.key.value === keyNode.value)) unsupported()
+    if (isDuplicateKey(map, keyNode.value, keys)) unsupported()
 
     const valueProps = readSeparators(sep, 'map-value-ind', keyNode.range?.[2] ?? offset, false)
     if (!valueProps.found) unsupported()
@@ -191,6 +192,23 @@ function composeBlockMap(token: CST.BlockMap, depth: number): YAMLMap {
   if (commentEnd !== undefined && commentEnd < offset) unsupported()
   map.range = [token.offset, offset, commentEnd ?? offset]
   return map
+}
+
+/** Maps with fewer keys than this are searched pair by pair, which costs less than a set. */
+const KEY_SET_FROM = 16
+
+/**
+ * Tell whether a map already has a key of this value, as yaml's unique-key
+ * check compares scalars, and record the key. Large maps use `keys`, so a
+ * map with many keys stays linear. A NaN key, which yaml never counts as
+ * equal, is taken for a duplicate there, which only sends the file to yaml.
+ */
+function isDuplicateKey(map: YAMLMap, value: unknown, keys: Set<unknown>): boolean {
+  if (map.items.length < KEY_SET_FROM) return map.items.some((pair) => isScalar(pair.key) && pair.key.value === value)
+  if (keys.size === 0) for (const pair of map.items) keys.add(isScalar(pair.key) ? pair.key.value : pair.key)
+  if (keys.has(value)) return true
+  keys.add(value)
+  return false
 }
 
 function composeBlockSeq(token: CST.BlockSequence, depth: number): YAMLSeq {
