@@ -7,7 +7,7 @@ import type { PartResult, PartTask } from '../src/parallel/part-task.js'
 import { runShared } from '../src/parallel/share-parts.js'
 import { chunkSize, planChunks } from '../src/parallel/worker-pool.js'
 
-// Stand-in worker programs: each answers a chunk with one report-level
+// Stand-in worker programs: each returns for a chunk one report-level
 // diagnostic naming the thread and the chunk's first file, so a test can see
 // which thread compiled what.
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'sigma-gate-share-'))
@@ -52,7 +52,7 @@ function recordingLogger(): Logger & { warnings: string[] } {
   return { warnings, info: () => {}, warning: (message) => warnings.push(message), debug: () => {}, startGroup: () => {}, endGroup: () => {} }
 }
 
-/** The thread and file of each result, in result order. */
+/** List the thread and file of each result, in result order. */
 function layout(results: readonly PartResult[]): string[] {
   return results.map((result) => result.diagnostics[0]?.message ?? 'missing')
 }
@@ -84,7 +84,7 @@ describe('runShared', () => {
     expect(files).toEqual(Array.from({ length: 12 }, (_, index) => `rule-${index}.yml`))
     expect(logger.warnings).toHaveLength(1)
     expect(logger.warnings[0]).toMatch(/^A worker thread failed \(stand-in failure\), so the main thread checked its (1 rule file|2 rule files)\.$/)
-    // The first chunk the worker took was answered before it failed.
+    // The worker returned its first chunk before it failed.
     expect(layout(results).filter((entry) => entry.startsWith('worker'))).toHaveLength(1)
   })
 

@@ -3,7 +3,7 @@ import { countOf } from '../report/report-order.js'
 import type { PartResult, PartTask } from './part-task.js'
 import { takeWorker, type PartRunner, type WorkerHeap } from './worker-pool.js'
 
-/** How a run shares its chunks between this thread and worker threads. */
+/** Options of a run whose chunks this thread and worker threads share. */
 export interface SharedRun {
   /** The program each worker thread loads; it serves parts when started as a worker. */
   entry: string | URL
@@ -20,7 +20,7 @@ export interface SharedRun {
  * Run the chunks on this thread and on worker threads, each taking the next
  * chunk when it is free, so the threads finish close together however the
  * work is spread over the files. Every worker keeps a second chunk queued
- * when there are enough, because this thread answers its messages only
+ * when there are enough, because this thread handles its messages only
  * between its own chunks. The chunks of a worker that fails, and those a
  * worker that cannot start would have taken, are compiled by the others.
  * Returns the results in chunk order.
@@ -28,7 +28,7 @@ export interface SharedRun {
 export async function runShared(chunks: readonly PartTask[], options: SharedRun): Promise<PartResult[]> {
   const results: (PartResult | undefined)[] = chunks.map(() => undefined)
   let next = 0
-  // Chunks a failed worker had taken; this thread compiles them.
+  // Chunks a failed worker had in flight, which this thread compiles.
   const orphaned: number[] = []
   let wake: (() => void) | undefined
   const notify = (): void => {
@@ -45,31 +45,31 @@ export async function runShared(chunks: readonly PartTask[], options: SharedRun)
       options.logger.warning(`A worker thread could not start (${messageOf(error)}), so its share of the rule files was checked on the other threads.`)
       return
     }
-    const taken = new Set<number>()
+    const inFlight = new Set<number>()
     let failed = false
     await new Promise<void>((done) => {
       const send = (): void => {
         if (failed) return
         if (next >= chunks.length) {
-          if (taken.size === 0) done()
+          if (inFlight.size === 0) done()
           return
         }
         const index = next++
-        taken.add(index)
+        inFlight.add(index)
         runner.run(chunks[index] as PartTask).then(
           (result) => {
             results[index] = result
-            taken.delete(index)
+            inFlight.delete(index)
             notify()
             send()
           },
           (error: unknown) => {
             if (failed) return
             failed = true
-            const files = [...taken].reduce((sum, chunk) => sum + (chunks[chunk]?.files.length ?? 0), 0)
+            const files = [...inFlight].reduce((sum, chunk) => sum + (chunks[chunk]?.files.length ?? 0), 0)
             options.logger.warning(`A worker thread failed (${messageOf(error)}), so the main thread checked its ${countOf(files, 'rule file')}.`)
-            orphaned.push(...taken)
-            taken.clear()
+            orphaned.push(...inFlight)
+            inFlight.clear()
             notify()
             done()
           },

@@ -50,8 +50,7 @@ export const MAX_YAML_DEPTH = 1000
  * tree with its own stack, so any depth is safe to measure.
  */
 export function findTooDeepOffset(text: string): number | undefined {
-  // Each level takes at least one character, e.g. "[".
-  if (text.length < MAX_YAML_DEPTH) return undefined
+  if (countIndicators(text) < MAX_YAML_DEPTH) return undefined
   const stack: { token: CST.Token | undefined; depth: number }[] = []
   for (const token of new Parser().parse(text)) {
     if (token.type === 'document') stack.push({ token: token.value, depth: 0 })
@@ -66,6 +65,21 @@ export function findTooDeepOffset(text: string): number | undefined {
     }
   }
   return undefined
+}
+
+/**
+ * Count the characters that open a level of nesting (`:`, `-`, `?`, `[`,
+ * `{`), up to `MAX_YAML_DEPTH`. Every level needs one of its own, so fewer
+ * of them bound the depth without parsing the text.
+ */
+function countIndicators(text: string): number {
+  let count = 0
+  for (let index = 0; index < text.length && count < MAX_YAML_DEPTH; index++) {
+    const code = text.charCodeAt(index)
+    // ':' '-' '?' '[' '{'
+    if (code === 58 || code === 45 || code === 63 || code === 91 || code === 123) count++
+  }
+  return count
 }
 
 /** Thrown inside the walk when the file leaves the subset; never escapes `composePlainYaml`. */
